@@ -1,0 +1,72 @@
+//! Assembly: the shared state, the router, and serving it until a shutdown signal.
+
+use std::sync::Arc;
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::graphql::{self, AppSchema};
+use crate::http;
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        Self {
+            schema: graphql::build_schema(db.clone()),
+            db,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The state tests run with, over their own database.
+    pub fn for_tests(db: DatabaseConnection) -> Self {
+        Self::new(db, Config::for_tests())
+    }
+}
+
+/// The whole HTTP application.
+pub fn build_app(state: AppState) -> Router {
+    http::router(state).layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then lets requests in
+/// flight finish.
+pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

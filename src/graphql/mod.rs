@@ -1,0 +1,65 @@
+//! The GraphQL schema: root objects, types wrapping the entities, and batch
+//! loaders. Knows nothing of HTTP; `http` serves what `build_schema` returns.
+
+pub mod ids;
+pub mod loaders;
+pub mod query;
+pub mod types;
+
+use std::hash::Hash;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::error::AppError;
+use loaders::Loaders;
+pub use query::QueryRoot;
+
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Deepest nesting a document may have.
+pub const MAX_DEPTH: usize = 16;
+
+/// Builds the schema over this database.
+pub fn build_schema(db: DatabaseConnection) -> AppSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .data(DataLoader::new(Loaders::new(db.clone()), tokio::spawn))
+        .data(db)
+        .limit_depth(MAX_DEPTH)
+        .finish()
+}
+
+/// The schema in SDL, as `schema.graphql` holds it.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// The database the request runs against.
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// Loads one key through the shared batch loader.
+pub(crate) async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> Result<Option<<Loaders as Loader<K>>::Value>, AppError>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = std::sync::Arc<sea_orm::DbErr>>,
+{
+    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+    Ok(loader.load_one(key).await?)
+}
+
+/// Loads a list relation; a key with no rows gives an empty list.
+pub(crate) async fn load_many<K, V>(ctx: &Context<'_>, key: K) -> Result<Vec<V>, AppError>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<V>, Error = std::sync::Arc<sea_orm::DbErr>>,
+{
+    Ok(load(ctx, key).await?.unwrap_or_default())
+}

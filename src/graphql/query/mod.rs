@@ -1,0 +1,38 @@
+//! The root `Query`, merged from one object per area.
+
+mod articles;
+mod clinic;
+mod directory;
+mod node;
+
+use async_graphql::MergedObject;
+
+/// Everything that can be read.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    clinic::ClinicQuery,
+    directory::DirectoryQuery,
+    articles::ArticleQuery,
+    node::NodeQuery,
+);
+
+/// Page arguments as the domain takes them.
+fn page_args(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> crate::domain::page::PageArgs {
+    crate::domain::page::PageArgs {
+        first,
+        after,
+        last,
+        before,
+    }
+}
+
+/// Whether the client selected `totalCount` on the connection being resolved.
+fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}

@@ -1,0 +1,20 @@
+//! GraphQL object types. Each wraps a database row and decides which of its
+//! columns the API shows; relations resolve through the batch loaders.
+
+pub mod article;
+pub mod certification;
+pub mod common;
+pub mod location;
+pub mod node;
+pub mod organization;
+pub mod service;
+pub mod therapist;
+
+pub use article::{Article, ArticleConnection, Tag};
+pub use certification::{Certification, CertificationStatus, TherapistCertification};
+pub use common::{PageInfo, Phone};
+pub use location::Location;
+pub use node::Node;
+pub use organization::Organization;
+pub use service::Service;
+pub use therapist::{Therapist, TherapistConnection};

@@ -1,0 +1,17 @@
+//! The Relay `Node` interface: anything fetchable by global id.
+
+use async_graphql::{ID, Interface};
+
+use super::{Article, Certification, Location, Service, Tag, Therapist};
+
+/// An object with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global id."))]
+pub enum Node {
+    Article(Article),
+    Certification(Certification),
+    Location(Location),
+    Service(Service),
+    Tag(Tag),
+    Therapist(Therapist),
+}

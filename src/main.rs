@@ -1,0 +1,11 @@
+use clap::Parser;
+use clinic_api::cli::{Cli, run};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // A `.env` beside the binary is a convenience for local runs; it is optional.
+    dotenvy::dotenv().ok();
+    let cli = Cli::parse();
+    clinic_api::telemetry::init(&cli.log_level);
+    run(cli).await
+}
