@@ -22,7 +22,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         Self {
-            schema: graphql::build_schema(db.clone()),
+            schema: graphql::build_schema(db.clone(), config.batch_delay),
             db,
             config: Arc::new(config),
         }

@@ -118,6 +118,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let config = Config {
         playground: !args.serve.no_playground,
+        ..Config::default()
     };
     println!("clinic-api is serving {}", args.db.redacted_url());
     println!("  GraphQL:    http://{addr}/graphql");

@@ -80,6 +80,17 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        index(
+            manager,
+            "idx_therapist_active_accepting",
+            Therapist::Table,
+            vec![
+                Therapist::Active.into_iden(),
+                Therapist::AcceptingNewPatients.into_iden(),
+            ],
+            false,
+        )
+        .await?;
         manager
             .create_table(
                 Table::create()

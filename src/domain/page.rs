@@ -86,7 +86,7 @@ fn page_size(value: Option<i32>, argument: &str) -> AppResult<Option<u64>> {
 }
 
 /// Fetches the page `args` asks for. `count` gives the length of the whole list
-/// and runs only when needed (`want_total`, or `last` without `before`); `load`
+/// and runs only when needed (`want_total`, or paging with `last`); `load`
 /// gives up to `limit` items from position `offset` on.
 pub async fn fetch<T, C, CF, L, LF>(
     args: &PageArgs,
@@ -116,7 +116,9 @@ where
         None => None,
     };
 
-    let total = if want_total || (last.is_some() && before.is_none()) {
+    // Paging backwards needs to know where the list ends, even with `before`:
+    // rows may have left the list since the cursor was given out.
+    let total = if want_total || last.is_some() {
         Some(count().await?)
     } else {
         None
@@ -131,10 +133,7 @@ where
         let end = end.unwrap_or(start).max(start);
         let offset = end.saturating_sub(last).max(start);
         let items = load(offset, end - offset).await?;
-        let has_next = match total {
-            Some(t) => end < t,
-            None => before.is_some(),
-        };
+        let has_next = total.is_some_and(|t| end < t);
         return Ok(Page {
             items,
             offset,

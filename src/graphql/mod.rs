@@ -7,6 +7,7 @@ pub mod query;
 pub mod types;
 
 use std::hash::Hash;
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
@@ -21,10 +22,12 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 /// Deepest nesting a document may have.
 pub const MAX_DEPTH: usize = 16;
 
-/// Builds the schema over this database.
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
+/// Builds the schema over this database. Relation loads wait `batch_delay` to
+/// gather the keys of a whole list into one statement.
+pub fn build_schema(db: DatabaseConnection, batch_delay: Duration) -> AppSchema {
+    let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(batch_delay);
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(DataLoader::new(Loaders::new(db.clone()), tokio::spawn))
+        .data(loader)
         .data(db)
         .limit_depth(MAX_DEPTH)
         .finish()

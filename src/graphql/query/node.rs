@@ -5,8 +5,10 @@ use chrono::Utc;
 use entity::tag;
 use sea_orm::EntityTrait;
 
-use crate::domain::{articles, certifications, locations, services, therapists};
-use crate::graphql::types::{Article, Certification, Location, Node, Service, Tag, Therapist};
+use crate::domain::{articles, certifications, locations, organization, services, therapists};
+use crate::graphql::types::{
+    Article, Certification, Location, Node, Organization, Service, Tag, Therapist,
+};
 use crate::graphql::{db, ids};
 
 #[derive(Default)]
@@ -30,6 +32,10 @@ impl NodeQuery {
             "Location" => locations::find_by_id(db, id)
                 .await?
                 .map(|m| Node::Location(Location(m))),
+            "Organization" => organization::get(db)
+                .await?
+                .filter(|m| m.id == id)
+                .map(|m| Node::Organization(Organization(m))),
             "Service" => services::find_active_by_id(db, id)
                 .await?
                 .map(|m| Node::Service(Service(m))),

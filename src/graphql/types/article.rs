@@ -113,15 +113,15 @@ impl Article {
             "timeRequired": format!("PT{}M", a.reading_time_minutes),
             "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         });
-        if let Some(author) = a.author_id {
-            if let Some(t) = load(ctx, TherapistById(author)).await? {
-                value["author"] = json!({
-                    "@type": "Person",
-                    "name": format!("{} {}", t.first_name, t.last_name),
-                    "honorificSuffix": t.credentials,
-                    "jobTitle": t.title,
-                });
-            }
+        if let Some(author) = a.author_id
+            && let Some(t) = load(ctx, TherapistById(author)).await?
+        {
+            value["author"] = json!({
+                "@type": "Person",
+                "name": format!("{} {}", t.first_name, t.last_name),
+                "honorificSuffix": t.credentials,
+                "jobTitle": t.title,
+            });
         }
         Ok(Json(value))
     }

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{certification, therapist, therapist_certification};
 
 use super::Therapist;
+use super::common::Date;
 use crate::domain::certifications::{self, Status};
 use crate::graphql::loaders::HoldersOfCertification;
 use crate::graphql::{ids, load_many};
@@ -138,13 +139,13 @@ impl TherapistCertification {
     }
 
     /// The day it was issued.
-    async fn issued_on(&self) -> NaiveDate {
-        self.award.issued_on
+    async fn issued_on(&self) -> Date {
+        Date(self.award.issued_on)
     }
 
     /// The last day it is valid; null if it never expires.
-    async fn expires_on(&self) -> Option<NaiveDate> {
-        self.award.expires_on
+    async fn expires_on(&self) -> Option<Date> {
+        self.award.expires_on.map(Date)
     }
 
     /// Credential number on the certificate, if given.

@@ -118,3 +118,28 @@ macro_rules! connection {
     };
 }
 pub(crate) use connection;
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2026-03-01`.
+#[async_graphql::Scalar(name = "Date")]
+impl async_graphql::ScalarType for Date {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::String(text) => {
+                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map(Date)
+                    .map_err(|_| {
+                        async_graphql::InputValueError::custom("expected a date as YYYY-MM-DD")
+                    })
+            }
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveTime, Utc};
 use entity::{closure, location, opening_hours};
 use serde_json::{Value, json};
 
+use super::common::Date;
 use super::{Phone, Service};
 use crate::domain::hours;
 use crate::graphql::loaders::{ClosuresOfLocation, HoursOfLocation, ServicesAtLocation};
@@ -120,8 +121,8 @@ pub struct Closure(closure::Model);
 #[Object]
 impl Closure {
     /// The date, local to the location.
-    async fn date(&self) -> NaiveDate {
-        self.0.date
+    async fn date(&self) -> Date {
+        Date(self.0.date)
     }
 
     /// Why, e.g. "Staff training day".

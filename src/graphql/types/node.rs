@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{Article, Certification, Location, Service, Tag, Therapist};
+use super::{Article, Certification, Location, Organization, Service, Tag, Therapist};
 
 /// An object with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -11,6 +11,7 @@ pub enum Node {
     Article(Article),
     Certification(Certification),
     Location(Location),
+    Organization(Organization),
     Service(Service),
     Tag(Tag),
     Therapist(Therapist),

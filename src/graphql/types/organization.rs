@@ -15,7 +15,7 @@ pub struct Organization(pub organization::Model);
 #[Object]
 impl Organization {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Organization", self.0.id)
     }
 

@@ -1,0 +1,195 @@
+//! `TestApp`: the router over a fresh, migrated database, and ways to talk to it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use clinic_api::config::DbConfig;
+use clinic_api::{AppState, build_app};
+use http_body_util::BodyExt;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// A response as a GraphQL client sees it.
+#[derive(Debug)]
+pub struct GqlResponse {
+    pub status: StatusCode,
+    pub data: Value,
+    pub errors: Vec<Value>,
+}
+
+impl GqlResponse {
+    /// The `extensions.code` of the first error.
+    pub fn error_code(&self) -> Option<&str> {
+        self.errors.first()?["extensions"]["code"].as_str()
+    }
+
+    /// Panics with the errors unless there are none.
+    #[track_caller]
+    pub fn ok(&self) -> &Value {
+        assert!(
+            self.errors.is_empty(),
+            "unexpected errors: {:#?}",
+            self.errors
+        );
+        &self.data
+    }
+}
+
+/// A plain HTTP response.
+pub struct HttpResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub struct TestApp {
+    router: Router,
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    // Holds the SQLite file until the test ends.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// A migrated, empty database.
+    pub async fn empty() -> Self {
+        clinic_api::telemetry::init_for_tests();
+        let (url, dir) = match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| u.starts_with("postgres"))
+        {
+            Some(base) => (create_postgres_database(&base).await, None),
+            None => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (url, Some(dir))
+            }
+        };
+        let config = DbConfig {
+            database_url: url,
+            database_max_connections: 4,
+        };
+        let mut db = clinic_api::db::connect(&config).await.expect("connect");
+        Migrator::up(&db, None).await.expect("migrations apply");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        // PRINT_SQL=1 shows each statement, to see where a count comes from.
+        let print = std::env::var_os("PRINT_SQL").is_some();
+        db.set_metric_callback(move |info| {
+            if print {
+                eprintln!("SQL: {}", info.statement.sql);
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let router = build_app(AppState::for_tests(db.clone()));
+        Self {
+            router,
+            db,
+            statements,
+            _dir: dir,
+        }
+    }
+
+    /// A database holding the demo clinic.
+    pub async fn with_demo() -> Self {
+        let app = Self::empty().await;
+        clinic_api::demo::load(&app.db, Utc::now().date_naive())
+            .await
+            .expect("demo loads");
+        app
+    }
+
+    /// SQL statements run since the app was made.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub async fn gql(&self, query: &str, variables: Value) -> GqlResponse {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let res = self
+            .request(
+                Request::post("/graphql")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        let json: Value = serde_json::from_str(&res.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", res.body));
+        GqlResponse {
+            status: res.status,
+            data: json["data"].clone(),
+            errors: json["errors"].as_array().cloned().unwrap_or_default(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str, accept: Option<&str>) -> HttpResponse {
+        let mut request = Request::get(uri);
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT, accept);
+        }
+        self.request(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> HttpResponse {
+        let res = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        HttpResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Runs SQL directly, for arranging a case the API cannot yet make.
+    pub async fn exec(&self, sql: &str) {
+        self.db.execute_unprepared(sql).await.expect("sql runs");
+    }
+}
+
+/// Creates a uniquely named database beside the one `base` points at.
+async fn create_postgres_database(base: &str) -> String {
+    let name = format!("clinic_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(base)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends in /DATABASE");
+    let query = base
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{prefix}/{name}{query}")
+}
+
+/// The `nodes` of a connection field, each reduced to `key`.
+pub fn pluck(connection: &Value, key: &str) -> Vec<String> {
+    let list = connection
+        .get("nodes")
+        .or(Some(connection))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    list.iter()
+        .map(|n| n[key].as_str().unwrap_or_default().to_owned())
+        .collect()
+}

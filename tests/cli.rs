@@ -1,0 +1,258 @@
+//! The `clinic-api` binary as a newcomer runs it: first `serve` in an empty
+//! directory, the other subcommands, and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn clinic_api(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clinic-api"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .env("LOG_LEVEL", "warn");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("clinic-api runs");
+    assert!(
+        output.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Plain HTTP/1.1 so that the test needs no client library.
+fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    /// Starts `serve` and waits for it to print where GraphQL is.
+    fn start(mut command: Command) -> Self {
+        let child = command
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("clinic-api starts");
+        // Owned by the guard at once, so that a failed start still reaps it.
+        let mut server = Self {
+            child,
+            addr: String::new(),
+        };
+        let stdout = BufReader::new(server.child.stdout.take().unwrap());
+        let mut printed = Vec::new();
+        let mut addr = None;
+        for line in stdout.lines() {
+            let line = line.unwrap();
+            printed.push(line.clone());
+            if let Some(url) = line.trim().strip_prefix("GraphQL:") {
+                addr = Some(
+                    url.trim()
+                        .trim_start_matches("http://")
+                        .trim_end_matches("/graphql")
+                        .to_owned(),
+                );
+            }
+            if line.trim().starts_with("Health:") {
+                assert!(
+                    printed.iter().any(|l| l.contains("/graphiql")),
+                    "{printed:?}"
+                );
+                server.addr =
+                    addr.expect("the GraphQL address is printed before the health checks");
+                return server;
+            }
+        }
+        panic!("serve ended without saying where it listens: {printed:?}");
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    fn terminate(mut self) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit status after SIGTERM: {status}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running 15 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const ORGANIZATION: &str = r#"{"query":"{ organization { name } therapists { totalCount } }"}"#;
+
+#[test]
+fn first_serve_creates_the_database_loads_the_demo_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(clinic_api(dir.path()));
+    assert!(
+        dir.path().join("clinic.db").exists(),
+        "clinic.db was not created"
+    );
+    assert_eq!(http(&server.addr, "GET", "/healthz", "").0, 200);
+    assert_eq!(http(&server.addr, "GET", "/readyz", "").0, 200);
+    let (status, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
+    assert_eq!(status, 200);
+    assert!(body.contains("Physical Therapy First"), "{body}");
+    server.terminate();
+
+    // A second start finds the clinic in place and does not load it twice.
+    let server = Server::start(clinic_api(dir.path()));
+    let (_, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
+    let first: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(first["data"]["therapists"]["totalCount"].as_i64().unwrap() >= 6);
+    server.terminate();
+}
+
+#[test]
+fn seed_loads_the_demo_once_and_refuses_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    run(clinic_api(dir.path()).args(["seed", "--demo"]));
+    let again = clinic_api(dir.path())
+        .args(["seed", "--demo"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a clinic"));
+}
+
+#[test]
+fn migrate_reports_status_and_rolls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = |dir: &Path| {
+        String::from_utf8(run(clinic_api(dir).args(["migrate", "status"])).stdout).unwrap()
+    };
+    run(clinic_api(dir.path()).args(["migrate", "up"]));
+    let applied = status(dir.path());
+    assert!(applied.lines().count() >= 6, "{applied}");
+    assert!(
+        applied.lines().all(|l| l.starts_with("applied")),
+        "{applied}"
+    );
+    run(clinic_api(dir.path()).args(["migrate", "down", "--all"]));
+    let pending = status(dir.path());
+    assert!(
+        pending.lines().all(|l| l.starts_with("pending")),
+        "{pending}"
+    );
+}
+
+#[test]
+fn export_schema_writes_what_schema_graphql_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    run(clinic_api(dir.path()).args(["export-schema", "out.graphql"]));
+    let written = std::fs::read_to_string(dir.path().join("out.graphql")).unwrap();
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql"))
+            .unwrap();
+    assert!(
+        written == committed,
+        "export-schema differs from schema.graphql"
+    );
+    let printed = run(clinic_api(dir.path()).args(["export-schema", "-"])).stdout;
+    assert!(
+        printed == committed.as_bytes(),
+        "export-schema - differs from schema.graphql"
+    );
+}
+
+#[test]
+fn help_names_every_command_and_hides_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run(clinic_api(dir.path())
+        .arg("--help")
+        .env("DATABASE_URL", "postgres://u:s3cret@h/db"));
+    let text = String::from_utf8(help.stdout).unwrap();
+    for command in ["serve", "migrate", "seed", "export-schema"] {
+        assert!(text.contains(command), "{command} missing from --help");
+    }
+    assert!(!text.contains("s3cret"), "--help printed a password");
+}
+
+#[test]
+fn serve_refuses_a_database_it_cannot_open_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = clinic_api(dir.path())
+        .env("DATABASE_URL", "postgres://clinic:s3cret@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
+    assert!(
+        !stderr.contains("s3cret"),
+        "the password was printed: {stderr}"
+    );
+}
+
+/// With `TEST_DATABASE_URL`, `serve` does the same on PostgreSQL.
+#[test]
+fn serve_works_on_postgresql_too() {
+    let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    else {
+        return;
+    };
+    let name = format!("clinic_cli_{}", uuid::Uuid::new_v4().simple());
+    let status = Command::new("psql")
+        .args([base.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql runs");
+    assert!(status.success());
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = clinic_api(dir.path());
+    command.env("DATABASE_URL", format!("{prefix}/{name}"));
+    let server = Server::start(command);
+    let (status, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
+    assert_eq!(status, 200);
+    assert!(body.contains("Physical Therapy First"), "{body}");
+    assert!(!dir.path().join("clinic.db").exists());
+    server.terminate();
+}
