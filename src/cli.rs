@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{Role, tokens};
 use crate::config::{Config, DbConfig, ServeConfig};
+use crate::domain::staff as domain_staff;
 use crate::{app, db, demo, graphql};
 
 /// The GraphQL API of a physical-therapy and medical-massage clinic: articles,
@@ -59,11 +61,91 @@ enum Command {
         #[command(flatten)]
         db: DbConfig,
     },
+    /// Manage staff accounts: create, list, disable.
+    Staff {
+        #[command(flatten)]
+        db: DbConfig,
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+    /// Manage API tokens of staff accounts: create, list, revoke.
+    Token {
+        #[command(flatten)]
+        db: DbConfig,
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Write the GraphQL schema (SDL) to PATH, `schema.graphql` by default; `-` prints it.
     ExportSchema {
         /// Where to write it.
         #[arg(default_value = "schema.graphql")]
         path: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// Create an account. The password is asked for at a prompt, or read from
+    /// standard input when that is not a terminal (`echo … | clinic-api staff create …`).
+    Create {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// What the account may do: admin (everything), editor (articles) or
+        /// front-desk (booking requests).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// List accounts (never passwords).
+    List,
+    /// Disable an account and revoke all its tokens.
+    Disable {
+        /// Sign-in email of the account.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Admin,
+    Editor,
+    FrontDesk,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::FrontDesk => Role::FrontDesk,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create an API token for an account and print it, once: only its hash is kept.
+    Create {
+        /// Sign-in email of the account.
+        #[arg(long)]
+        email: String,
+        /// What the token is for, e.g. "website build".
+        #[arg(long, default_value = "api token")]
+        label: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+    },
+    /// List tokens (never the tokens themselves): id, account, kind, label, expiry, state.
+    List,
+    /// Revoke a token by the id `token list` shows.
+    Revoke {
+        /// Id of the token.
+        id: i32,
     },
 }
 
@@ -91,6 +173,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Migrate { db, action }) => migrate(&db, action).await,
         Some(Command::Seed { demo: _, db }) => seed_demo(&db).await,
+        Some(Command::Staff { db, action }) => staff_command(&db, action).await,
+        Some(Command::Token { db, action }) => token_command(&db, action).await,
         Some(Command::ExportSchema { path }) => export_schema(&path),
     }
 }
@@ -166,6 +250,130 @@ async fn seed_demo(config: &DbConfig) -> anyhow::Result<()> {
     }
     demo::load(&db, Utc::now().date_naive()).await?;
     println!("loaded the demo clinic \"Physical Therapy First\"");
+    Ok(())
+}
+
+/// Reads a password at a prompt, or one line of standard input when it is not a terminal.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Ok(password)
+}
+
+async fn staff_command(config: &DbConfig, action: StaffAction) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    db::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    match action {
+        StaffAction::Create { email, name, role } => {
+            domain_staff::check_new_account(&email, &name, "x".repeat(64).as_str())
+                .map_err(anyhow::Error::msg)?;
+            let password = read_password()?;
+            let created = domain_staff::create(&db, &email, &name, role.into(), password).await?;
+            println!(
+                "created {} ({:?}), id {}",
+                created.email, created.role, created.id
+            );
+        }
+        StaffAction::List => {
+            for s in domain_staff::list(&db).await? {
+                let state = if s.active { "active" } else { "disabled" };
+                println!(
+                    "{:<5} {:<40} {:<11} {:<8} {}",
+                    s.id,
+                    s.email,
+                    format!("{:?}", s.role),
+                    state,
+                    s.name
+                );
+            }
+        }
+        StaffAction::Disable { email } => match domain_staff::disable(&db, &email).await? {
+            Some(s) => println!("disabled {} and revoked its tokens", s.email),
+            None => bail!("no staff account for {email}"),
+        },
+    }
+    Ok(())
+}
+
+async fn token_command(config: &DbConfig, action: TokenAction) -> anyhow::Result<()> {
+    use entity::api_token;
+    use sea_orm::{EntityTrait, QueryOrder};
+
+    let db = connect(config).await?;
+    db::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    match action {
+        TokenAction::Create { email, label, days } => {
+            let Some(account) = domain_staff::find_by_email(&db, &email)
+                .await?
+                .filter(|s| s.active)
+            else {
+                bail!("no active staff account for {email}");
+            };
+            let expires_at = Utc::now() + chrono::Duration::days(i64::from(days));
+            let (token, row) = tokens::issue(
+                &db,
+                account.id,
+                api_token::TokenKind::Api,
+                &label,
+                expires_at,
+            )
+            .await?;
+            eprintln!(
+                "token {} for {} expires {}; it is shown only now:",
+                row.id,
+                account.email,
+                expires_at.format("%Y-%m-%d")
+            );
+            println!("{token}");
+        }
+        TokenAction::List => {
+            let rows = api_token::Entity::find()
+                .find_also_related(entity::staff::Entity)
+                .order_by_asc(api_token::Column::Id)
+                .all(&db)
+                .await?;
+            let now = Utc::now();
+            for (t, owner) in rows {
+                let state = match (t.revoked_at, t.expires_at <= now) {
+                    (Some(_), _) => "revoked",
+                    (None, true) => "expired",
+                    (None, false) => "valid",
+                };
+                let owner = owner.map(|o| o.email).unwrap_or_default();
+                println!(
+                    "{:<5} {:<40} {:<8} {:<8} {} {}",
+                    t.id,
+                    owner,
+                    format!("{:?}", t.kind).to_lowercase(),
+                    state,
+                    t.expires_at.format("%Y-%m-%d %H:%M"),
+                    t.label
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            if tokens::revoke(&db, id).await? {
+                println!("revoked token {id}");
+            } else {
+                bail!("no valid token with id {id}");
+            }
+        }
+    }
     Ok(())
 }
 

@@ -90,7 +90,7 @@ impl Config {
     /// longer delay keeps statement counts exact.
     pub fn for_tests() -> Self {
         Self {
-            batch_delay: Duration::from_millis(25),
+            batch_delay: Duration::from_millis(50),
             ..Self::default()
         }
     }

@@ -9,6 +9,14 @@ use async_graphql::ErrorExtensions;
 /// an error without `extensions.code`, so `?` must go through the `From` below.
 #[derive(Debug)]
 pub enum AppError {
+    /// No valid credentials; the message says what was wrong with them.
+    Unauthenticated(&'static str),
+    /// Signed in, but the role does not allow this.
+    Forbidden,
+    /// Too many attempts; try again after this many seconds.
+    RateLimited {
+        retry_after_secs: i64,
+    },
     BadUserInput(String),
     Db(sea_orm::DbErr),
     Internal(String),
@@ -20,6 +28,9 @@ impl AppError {
     /// The `extensions.code` clients branch on.
     pub fn code(&self) -> &'static str {
         match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::Db(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -28,6 +39,9 @@ impl AppError {
     /// What the client is told.
     pub fn message(&self) -> &str {
         match self {
+            Self::Unauthenticated(message) => message,
+            Self::Forbidden => "your role does not allow this",
+            Self::RateLimited { .. } => "too many attempts; try again later",
             Self::BadUserInput(message) => message,
             Self::Db(_) | Self::Internal(_) => "internal server error",
         }
@@ -43,7 +57,12 @@ impl ErrorExtensions for AppError {
         if matches!(self, Self::Db(_) | Self::Internal(_)) {
             tracing::error!(error = ?self, "request failed");
         }
-        async_graphql::Error::new(self.message()).extend_with(|_, e| e.set("code", self.code()))
+        async_graphql::Error::new(self.message()).extend_with(|_, e| {
+            e.set("code", self.code());
+            if let Self::RateLimited { retry_after_secs } = self {
+                e.set("retryAfter", *retry_after_secs);
+            }
+        })
     }
 }
 
@@ -62,5 +81,16 @@ impl From<sea_orm::DbErr> for AppError {
 impl From<std::sync::Arc<sea_orm::DbErr>> for AppError {
     fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
         Self::Internal(error.to_string())
+    }
+}
+
+/// For the command line, which reports errors as text.
+impl From<AppError> for anyhow::Error {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Db(e) => anyhow::Error::new(e),
+            AppError::Internal(message) => anyhow::anyhow!(message),
+            other => anyhow::anyhow!("{}", other.message()),
+        }
     }
 }

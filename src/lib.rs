@@ -6,6 +6,7 @@
 //! the demo clinic that a fresh database is filled with.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

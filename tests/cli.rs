@@ -256,3 +256,113 @@ fn serve_works_on_postgresql_too() {
     assert!(!dir.path().join("clinic.db").exists());
     server.terminate();
 }
+
+/// Runs a command with `input` on standard input.
+fn run_with_input(command: &mut Command, input: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("clinic-api runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |email: &str, password: &str| {
+        run_with_input(
+            clinic_api(dir.path()).args([
+                "staff",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Fran Desk",
+                "--role",
+                "front-desk",
+            ]),
+            &format!("{password}\n"),
+        )
+    };
+    let created = create("fran@example.com", "correct horse battery staple");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let again = create("FRAN@example.com", "correct horse battery staple");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let short = create("short@example.com", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+    let list =
+        String::from_utf8(run(clinic_api(dir.path()).args(["staff", "list"])).stdout).unwrap();
+    assert!(
+        list.contains("fran@example.com") && list.contains("FrontDesk"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("argon2"),
+        "the password hash was listed: {list}"
+    );
+
+    let made = run(clinic_api(dir.path()).args([
+        "token",
+        "create",
+        "--email",
+        "fran@example.com",
+        "--label",
+        "laptop",
+    ]));
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("ptf_") && !token.contains('\n'),
+        "{token}"
+    );
+    let tokens =
+        String::from_utf8(run(clinic_api(dir.path()).args(["token", "list"])).stdout).unwrap();
+    assert!(
+        tokens.contains("laptop") && tokens.contains("valid"),
+        "{tokens}"
+    );
+    assert!(!tokens.contains(&token), "token list showed a token");
+
+    let server = Server::start(clinic_api(dir.path()));
+    let viewer = r#"{"query":"{ viewer { email role } }"}"#;
+    let with_token = |addr: &str| {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Authorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{viewer}",
+            viewer.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let response = with_token(&server.addr);
+    assert!(response.contains("\"role\":\"FRONT_DESK\""), "{response}");
+
+    let id = tokens.split_whitespace().next().unwrap();
+    run(clinic_api(dir.path()).args(["token", "revoke", id]));
+    let response = with_token(&server.addr);
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    server.terminate();
+
+    run(clinic_api(dir.path()).args(["staff", "disable", "--email", "fran@example.com"]));
+    let list =
+        String::from_utf8(run(clinic_api(dir.path()).args(["staff", "list"])).stdout).unwrap();
+    assert!(list.contains("disabled"), "{list}");
+}

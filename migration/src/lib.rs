@@ -14,6 +14,7 @@ mod m20261127_000003_create_certifications;
 mod m20261127_000004_create_articles;
 mod m20261127_000005_create_staff;
 mod m20261127_000006_create_booking_requests;
+mod m20261127_000007_create_audit_and_login_attempts;
 mod util;
 
 /// Every migration, oldest first.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_articles::Migration),
             Box::new(m20261127_000005_create_staff::Migration),
             Box::new(m20261127_000006_create_booking_requests::Migration),
+            Box::new(m20261127_000007_create_audit_and_login_attempts::Migration),
         ]
     }
 }

@@ -1,17 +1,24 @@
-//! Articles as the public sees them: published, and not scheduled for later.
+//! Articles: what the public sees (published, and not scheduled for later),
+//! what staff see in preview, and how staff write them.
 
 use chrono::{DateTime, Utc};
+use entity::article::ArticleStatus;
 use entity::{article, article_slug, article_tag, tag, therapist};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, IntoActiveModel, NotSet, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::page::{self, Page, PageArgs};
-use crate::error::AppResult;
+use super::validate::{
+    Code, Field, Problem, Problems, WriteError, WriteResult, taken_if_unique_violation,
+};
+use super::{audit, markdown, slug};
+use crate::error::{AppError, AppResult};
 
-/// Narrows the public list.
+/// Narrows a list of articles.
 #[derive(Clone, Debug, Default)]
 pub struct ArticleFilter {
     /// Slug of a tag.
@@ -20,9 +27,12 @@ pub struct ArticleFilter {
     pub author: Option<String>,
     /// Words to find in the title, summary or body (case-insensitive).
     pub search: Option<String>,
+    /// For staff only: articles in these states, whatever their date. `None`
+    /// is the public list: published, with the publication time reached.
+    pub status: Option<Vec<ArticleStatus>>,
 }
 
-/// The order of the public list.
+/// The order of a list. Articles never published come last either way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ArticleOrder {
     #[default]
@@ -49,7 +59,10 @@ fn contains(column: article::Column, pattern: &str) -> SimpleExpr {
 }
 
 fn filtered(filter: &ArticleFilter, now: DateTime<Utc>) -> sea_orm::Select<article::Entity> {
-    let mut condition = visible_at(now);
+    let mut condition = match &filter.status {
+        None => visible_at(now),
+        Some(states) => Condition::all().add(article::Column::Status.is_in(states.iter().copied())),
+    };
     if let Some(slug) = &filter.tag {
         condition = condition.add(
             article::Column::Id.in_subquery(
@@ -94,8 +107,8 @@ fn filtered(filter: &ArticleFilter, now: DateTime<Utc>) -> sea_orm::Select<artic
     article::Entity::find().filter(condition)
 }
 
-/// A page of the public list.
-pub async fn list_public(
+/// A page of the list: the public one, or for staff the one `filter.status` asks for.
+pub async fn list(
     db: &DatabaseConnection,
     filter: &ArticleFilter,
     order: ArticleOrder,
@@ -107,11 +120,15 @@ pub async fn list_public(
     let ordered = match order {
         ArticleOrder::NewestFirst => select
             .clone()
-            .order_by_desc(article::Column::PublishedAt)
+            .order_by_with_nulls(
+                article::Column::PublishedAt,
+                Order::Desc,
+                NullOrdering::Last,
+            )
             .order_by_desc(article::Column::Id),
         ArticleOrder::OldestFirst => select
             .clone()
-            .order_by_asc(article::Column::PublishedAt)
+            .order_by_with_nulls(article::Column::PublishedAt, Order::Asc, NullOrdering::Last)
             .order_by_asc(article::Column::Id),
         ArticleOrder::Title => select
             .clone()
@@ -133,9 +150,26 @@ pub async fn find_public_by_slug(
     slug: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<article::Model>> {
+    find_by_slug_where(db, slug, visible_at(now)).await
+}
+
+/// For staff previews: the article with this slug (or a former one), in any
+/// state and whatever its date.
+pub async fn find_any_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> AppResult<Option<article::Model>> {
+    find_by_slug_where(db, slug, Condition::all()).await
+}
+
+async fn find_by_slug_where(
+    db: &DatabaseConnection,
+    slug: &str,
+    condition: Condition,
+) -> AppResult<Option<article::Model>> {
     let current = article::Entity::find()
         .filter(article::Column::Slug.eq(slug))
-        .filter(visible_at(now))
+        .filter(condition.clone())
         .one(db)
         .await?;
     if current.is_some() {
@@ -147,7 +181,10 @@ pub async fn find_public_by_slug(
     else {
         return Ok(None);
     };
-    find_public_by_id(db, old.article_id, now).await
+    Ok(article::Entity::find_by_id(old.article_id)
+        .filter(condition)
+        .one(db)
+        .await?)
 }
 
 /// The public article with this id.
@@ -160,4 +197,554 @@ pub async fn find_public_by_id(
         .filter(visible_at(now))
         .one(db)
         .await?)
+}
+
+// ---------------------------------------------------------------------------
+// Writing articles (staff). Every write checks all of its input first, then
+// writes in one transaction together with its audit event, or writes nothing.
+
+/// Longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// Longest summary, in characters.
+pub const SUMMARY_MAX: usize = 500;
+/// Longest body, in characters of markdown.
+pub const BODY_MAX: usize = 100_000;
+/// Longest tag name, in characters.
+pub const TAG_NAME_MAX: usize = 50;
+/// Most tags on one article.
+pub const TAGS_MAX: usize = 20;
+
+/// The fields of an article as staff typed them. For an update, `None` leaves
+/// a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleInput {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    /// A slug of the writer's choosing; without one a new article's slug is
+    /// made from its title.
+    pub slug: Option<String>,
+    /// The author's (a therapist's) slug; `Some(None)` removes the author.
+    pub author_slug: Option<Option<String>>,
+    /// Tag names; the list replaces the article's tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// The input once its fields have been checked one by one.
+struct Checked {
+    title: Option<String>,
+    summary: Option<String>,
+    body: Option<String>,
+    slug: Option<String>,
+    author_slug: Option<Option<String>>,
+    /// Names, each with its slug, without repeats.
+    tags: Option<Vec<(String, String)>>,
+}
+
+/// Checks what can be checked without the database. `creating` makes the title required.
+fn check(problems: &mut Problems, at: &Field, input: ArticleInput, creating: bool) -> Checked {
+    let title = problems
+        .present(&at.at("title"), input.title, creating)
+        .map(|t| problems.text(&at.at("title"), &t, TITLE_MAX, false));
+    let summary = input
+        .summary
+        .map(|s| problems.text(&at.at("summary"), &s, SUMMARY_MAX, true));
+    // Markdown keeps its leading spaces (they can make a code block).
+    let body = input.body.inspect(|b| {
+        if b.chars().count() > BODY_MAX {
+            problems.add(
+                &at.at("body"),
+                Code::InvalidLength,
+                format!("must have at most {BODY_MAX} characters"),
+            );
+        }
+    });
+    let slug = input.slug.map(|s| problems.slug(&at.at("slug"), &s));
+    let author_slug = input
+        .author_slug
+        .map(|a| a.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+    let tags = input.tags.map(|names| {
+        if names.len() > TAGS_MAX {
+            problems.add(
+                &at.at("tags"),
+                Code::InvalidLength,
+                format!("an article may have at most {TAGS_MAX} tags"),
+            );
+        }
+        let mut tags: Vec<(String, String)> = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let field = at.at("tags").at(i);
+            let name = problems.text(&field, name, TAG_NAME_MAX, false);
+            let tag_slug = slug::slugify(&name);
+            if !name.is_empty() && tag_slug.is_empty() {
+                problems.add(&field, Code::InvalidFormat, "must hold a letter or a digit");
+            }
+            if !tag_slug.is_empty() && !tags.iter().any(|(_, s)| *s == tag_slug) {
+                tags.push((name, tag_slug));
+            }
+        }
+        tags
+    });
+    Checked {
+        title,
+        summary,
+        body,
+        slug,
+        author_slug,
+        tags,
+    }
+}
+
+fn subject(id: i32) -> String {
+    format!("Article:{id}")
+}
+
+/// The author's id; a slug no therapist has is a problem.
+async fn author_id(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    field: &Field,
+    author_slug: &str,
+) -> AppResult<Option<i32>> {
+    let found = therapist::Entity::find()
+        .filter(therapist::Column::Slug.eq(author_slug))
+        .one(db)
+        .await?;
+    if found.is_none() {
+        problems.add(field, Code::NotFound, "no therapist has this slug");
+    }
+    Ok(found.map(|t| t.id))
+}
+
+/// The article a write is about; an id of no article is a problem.
+async fn target(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    id: Option<i32>,
+) -> AppResult<Option<article::Model>> {
+    let found = match id {
+        Some(id) => article::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    if found.is_none() {
+        problems.add(
+            &Field::new(&["id"]),
+            Code::NotFound,
+            "no article has this id",
+        );
+    }
+    Ok(found)
+}
+
+/// Whether `slug` is the slug, current or former, of an article other than `own`.
+async fn slug_taken(db: &impl ConnectionTrait, slug: &str, own: Option<i32>) -> AppResult<bool> {
+    let mut current = article::Entity::find().filter(article::Column::Slug.eq(slug));
+    let mut former = article_slug::Entity::find().filter(article_slug::Column::Slug.eq(slug));
+    if let Some(own) = own {
+        current = current.filter(article::Column::Id.ne(own));
+        former = former.filter(article_slug::Column::ArticleId.ne(own));
+    }
+    Ok(current.count(db).await? > 0 || former.count(db).await? > 0)
+}
+
+/// The slug of `title`, made unique among current and former slugs (but those
+/// of `own`) with `-2`, `-3`…, and never longer than [`slug::MAX_LENGTH`].
+async fn slug_from_title(
+    db: &impl ConnectionTrait,
+    title: &str,
+    own: Option<i32>,
+) -> AppResult<String> {
+    let base = match slug::slugify(title) {
+        // A title without a letter or digit of ASCII (e.g. in Cyrillic).
+        empty if empty.is_empty() => "article".to_owned(),
+        base => base,
+    };
+    let mut candidate = base.clone();
+    for n in 2.. {
+        if !slug_taken(db, &candidate, own).await? {
+            break;
+        }
+        let suffix = format!("-{n}");
+        let mut stem = base.clone();
+        stem.truncate(slug::MAX_LENGTH - suffix.len());
+        candidate = format!("{}{suffix}", stem.trim_end_matches('-'));
+    }
+    Ok(candidate)
+}
+
+/// Reports `slug` as taken if another article has it now or had it before.
+async fn check_slug_free(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    field: &Field,
+    slug: &str,
+    own: Option<i32>,
+) -> AppResult<()> {
+    if slug::is_valid(slug) && slug_taken(db, slug, own).await? {
+        problems.add(field, Code::Taken, "another article has (or had) this slug");
+    }
+    Ok(())
+}
+
+/// Makes the article's tags exactly `tags` (name, slug): a tag is found by its
+/// slug, or made with the name as given.
+async fn set_tags(
+    db: &impl ConnectionTrait,
+    article_id: i32,
+    tags: &[(String, String)],
+) -> AppResult<()> {
+    article_tag::Entity::delete_many()
+        .filter(article_tag::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    for (name, tag_slug) in tags {
+        // Another writer may make the same tag at the same moment: whoever
+        // comes second uses the first one's row.
+        tag::Entity::insert(tag::ActiveModel {
+            id: NotSet,
+            slug: Set(tag_slug.clone()),
+            name: Set(name.clone()),
+        })
+        .on_conflict_do_nothing_on([tag::Column::Slug])
+        .exec_without_returning(db)
+        .await?;
+        let tag = tag::Entity::find()
+            .filter(tag::Column::Slug.eq(tag_slug.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("tag {tag_slug} vanished")))?;
+        article_tag::Entity::insert(article_tag::ActiveModel {
+            article_id: Set(article_id),
+            tag_id: Set(tag.id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Creates a draft. Its slug is `input.slug`, which must be free, or one made
+/// from the title.
+pub async fn create(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    input: ArticleInput,
+    now: DateTime<Utc>,
+) -> WriteResult<article::Model> {
+    let at = Field::new(&["input"]);
+    let mut problems = Problems::default();
+    let input = check(&mut problems, &at, input, true);
+    let txn = db.begin().await?;
+    let author = match &input.author_slug {
+        Some(Some(author)) => author_id(&txn, &mut problems, &at.at("authorSlug"), author).await?,
+        _ => None,
+    };
+    if let Some(slug) = &input.slug {
+        check_slug_free(&txn, &mut problems, &at.at("slug"), slug, None).await?;
+    }
+    problems.finish()?;
+    let title = input.title.unwrap_or_default();
+    let slug = match input.slug {
+        Some(slug) => slug,
+        None => slug_from_title(&txn, &title, None).await?,
+    };
+    let body = input.body.unwrap_or_default();
+    let created = article::ActiveModel {
+        id: NotSet,
+        slug: Set(slug),
+        title: Set(title),
+        summary: Set(input.summary.unwrap_or_default()),
+        body_html: Set(markdown::to_safe_html(&body)),
+        reading_time_minutes: Set(markdown::reading_time_minutes(&body)),
+        body: Set(body),
+        status: Set(ArticleStatus::Draft),
+        published_at: Set(None),
+        author_id: Set(author),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| taken_if_unique_violation(e, &at.at("slug")))?;
+    set_tags(&txn, created.id, &input.tags.unwrap_or_default()).await?;
+    audit::record(&txn, staff_id, "createArticle", &subject(created.id)).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Changes the fields given. The slug of an article never published follows
+/// its title; once published (at any time, even if unpublished since) it
+/// changes only when a new one is given, and the old one keeps leading to it.
+pub async fn update(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    id: Option<i32>,
+    input: ArticleInput,
+    now: DateTime<Utc>,
+) -> WriteResult<article::Model> {
+    let at = Field::new(&["input"]);
+    let mut problems = Problems::default();
+    let input = check(&mut problems, &at, input, false);
+    let txn = db.begin().await?;
+    let found = target(&txn, &mut problems, id).await?;
+    let own = found.as_ref().map(|a| a.id);
+    let author = match &input.author_slug {
+        Some(Some(author)) => {
+            Some(author_id(&txn, &mut problems, &at.at("authorSlug"), author).await?)
+        }
+        Some(None) => Some(None),
+        None => None,
+    };
+    if let Some(slug) = &input.slug {
+        check_slug_free(&txn, &mut problems, &at.at("slug"), slug, own).await?;
+    }
+    problems.finish()?;
+    let Some(old) = found else {
+        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
+    };
+
+    let new_slug = match (&input.slug, &input.title) {
+        (Some(slug), _) => Some(slug.clone()),
+        (None, Some(title)) if old.published_at.is_none() && *title != old.title => {
+            Some(slug_from_title(&txn, title, Some(old.id)).await?)
+        }
+        _ => None,
+    }
+    .filter(|slug| *slug != old.slug);
+    if let Some(slug) = &new_slug {
+        // Taking back one of its own former slugs.
+        article_slug::Entity::delete_by_id(slug.clone())
+            .exec(&txn)
+            .await?;
+        if old.published_at.is_some() {
+            article_slug::Entity::insert(article_slug::ActiveModel {
+                slug: Set(old.slug.clone()),
+                article_id: Set(old.id),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+    }
+
+    let mut row = old.into_active_model();
+    if let Some(slug) = new_slug {
+        row.slug = Set(slug);
+    }
+    if let Some(title) = input.title {
+        row.title = Set(title);
+    }
+    if let Some(summary) = input.summary {
+        row.summary = Set(summary);
+    }
+    if let Some(body) = input.body {
+        row.body_html = Set(markdown::to_safe_html(&body));
+        row.reading_time_minutes = Set(markdown::reading_time_minutes(&body));
+        row.body = Set(body);
+    }
+    if let Some(author) = author {
+        row.author_id = Set(author);
+    }
+    row.updated_at = Set(now);
+    let updated = row
+        .update(&txn)
+        .await
+        .map_err(|e| taken_if_unique_violation(e, &at.at("slug")))?;
+    if let Some(tags) = &input.tags {
+        set_tags(&txn, updated.id, tags).await?;
+    }
+    audit::record(&txn, staff_id, "updateArticle", &subject(updated.id)).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Changes an article's state, as `next` decides from the current row:
+/// the new status and publication time, or why the change is refused.
+async fn transition(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    id: Option<i32>,
+    action: &str,
+    now: DateTime<Utc>,
+    next: impl FnOnce(&article::Model) -> Result<(ArticleStatus, Option<DateTime<Utc>>), String>,
+) -> WriteResult<article::Model> {
+    let mut problems = Problems::default();
+    let txn = db.begin().await?;
+    let found = target(&txn, &mut problems, id).await?;
+    problems.finish()?;
+    let Some(old) = found else {
+        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
+    };
+    let (status, published_at) = next(&old).map_err(|message| {
+        WriteError::Invalid(vec![Problem {
+            field: Field::new(&["id"]),
+            code: Code::InvalidState,
+            message,
+        }])
+    })?;
+    let mut row = old.into_active_model();
+    row.status = Set(status);
+    row.published_at = Set(published_at);
+    row.updated_at = Set(now);
+    let updated = row.update(&txn).await?;
+    audit::record(&txn, staff_id, action, &subject(updated.id)).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Publishes an article at `at`, or now. A time in the future schedules it.
+/// Without `at`, an article the public can already read keeps its date.
+pub async fn publish(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    id: Option<i32>,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> WriteResult<article::Model> {
+    transition(db, staff_id, id, "publishArticle", now, |a| {
+        let published_at = match at {
+            Some(at) => at,
+            None if is_visible(a, now) => a.published_at.unwrap_or(now),
+            None => now,
+        };
+        Ok((ArticleStatus::Published, Some(published_at)))
+    })
+    .await
+}
+
+/// Takes an article (published, scheduled or archived) back to a draft. It
+/// keeps its publication date, so it counts as once published.
+pub async fn unpublish(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    id: Option<i32>,
+    now: DateTime<Utc>,
+) -> WriteResult<article::Model> {
+    transition(db, staff_id, id, "unpublishArticle", now, |a| {
+        if a.status == ArticleStatus::Draft {
+            return Err("the article is a draft already".into());
+        }
+        Ok((ArticleStatus::Draft, a.published_at))
+    })
+    .await
+}
+
+/// Archives an article: out of the public's sight, kept for the record.
+pub async fn archive(
+    db: &DatabaseConnection,
+    staff_id: i32,
+    id: Option<i32>,
+    now: DateTime<Utc>,
+) -> WriteResult<article::Model> {
+    transition(db, staff_id, id, "archiveArticle", now, |a| {
+        if a.status == ArticleStatus::Archived {
+            return Err("the article is archived already".into());
+        }
+        Ok((ArticleStatus::Archived, a.published_at))
+    })
+    .await
+}
+
+/// Deletes an article with its tag links and former slugs (the tags stay for
+/// other articles). Returns its id.
+pub async fn delete(db: &DatabaseConnection, staff_id: i32, id: Option<i32>) -> WriteResult<i32> {
+    let mut problems = Problems::default();
+    let txn = db.begin().await?;
+    let found = target(&txn, &mut problems, id).await?;
+    problems.finish()?;
+    let Some(old) = found else {
+        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
+    };
+    article_tag::Entity::delete_many()
+        .filter(article_tag::Column::ArticleId.eq(old.id))
+        .exec(&txn)
+        .await?;
+    article_slug::Entity::delete_many()
+        .filter(article_slug::Column::ArticleId.eq(old.id))
+        .exec(&txn)
+        .await?;
+    article::Entity::delete_by_id(old.id).exec(&txn).await?;
+    audit::record(&txn, staff_id, "deleteArticle", &subject(old.id)).await?;
+    txn.commit().await?;
+    Ok(old.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(input: ArticleInput, creating: bool) -> (Vec<(Vec<String>, Code)>, Checked) {
+        let mut problems = Problems::default();
+        let checked = check(&mut problems, &Field::new(&["input"]), input, creating);
+        let found = problems
+            .as_slice()
+            .iter()
+            .map(|p| (p.field.segments().to_vec(), p.code))
+            .collect();
+        (found, checked)
+    }
+
+    fn at(path: &[&str]) -> Vec<String> {
+        path.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn every_bad_field_is_found_at_once() {
+        let (found, _) = problems_of(
+            ArticleInput {
+                title: Some(" ".into()),
+                summary: Some("s".repeat(SUMMARY_MAX + 1)),
+                body: Some("b".repeat(BODY_MAX + 1)),
+                slug: Some("Not A Slug".into()),
+                author_slug: None,
+                tags: Some(vec!["ok".into(), "".into(), "?!".into()]),
+            },
+            true,
+        );
+        assert_eq!(
+            found,
+            [
+                (at(&["input", "title"]), Code::Required),
+                (at(&["input", "summary"]), Code::InvalidLength),
+                (at(&["input", "body"]), Code::InvalidLength),
+                (at(&["input", "slug"]), Code::InvalidFormat),
+                (at(&["input", "tags", "1"]), Code::Required),
+                (at(&["input", "tags", "2"]), Code::InvalidFormat),
+            ]
+        );
+        // A create needs a title; an update leaves out what it does not change.
+        let (found, _) = problems_of(ArticleInput::default(), true);
+        assert_eq!(found, [(at(&["input", "title"]), Code::Required)]);
+        let (found, _) = problems_of(ArticleInput::default(), false);
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn text_is_trimmed_and_tags_named_alike_count_once() {
+        let (found, checked) = problems_of(
+            ArticleInput {
+                title: Some("  Ice or Heat?  ".into()),
+                body: Some("    indented code".into()),
+                author_slug: Some(Some("  ".into())),
+                tags: Some(vec![
+                    "Back Pain".into(),
+                    " back  pain ".into(),
+                    "Sports".into(),
+                ]),
+                ..ArticleInput::default()
+            },
+            true,
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(checked.title.as_deref(), Some("Ice or Heat?"));
+        assert_eq!(checked.body.as_deref(), Some("    indented code"));
+        assert_eq!(checked.author_slug, Some(None));
+        assert_eq!(
+            checked.tags,
+            Some(vec![
+                ("Back Pain".to_owned(), "back-pain".to_owned()),
+                ("Sports".to_owned(), "sports".to_owned()),
+            ])
+        );
+    }
 }

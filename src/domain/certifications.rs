@@ -1,9 +1,20 @@
-//! Certifications and whether a therapist's award of one is still current.
+//! Certifications and whether a therapist's award of one is still current;
+//! how staff create them and award them to therapists.
 
-use chrono::{Days, NaiveDate};
-use entity::certification;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use chrono::{Days, NaiveDate, Utc};
+use entity::{certification, therapist, therapist_certification};
+use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
 
+use super::locations::non_empty_or;
+use super::validate::{
+    Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
+};
+use super::{audit, slug, therapists};
 use crate::error::AppResult;
 
 /// Days before expiry from which a certification counts as expiring soon.
@@ -57,6 +68,346 @@ pub async fn find_by_id(
     id: i32,
 ) -> AppResult<Option<certification::Model>> {
     Ok(certification::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Awards of active therapists that are still valid but expire within
+/// `within_days` of `today`, soonest first, each with its certification.
+pub async fn expiring(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    within_days: u64,
+) -> AppResult<Vec<(therapist_certification::Model, certification::Model)>> {
+    let rows = therapist_certification::Entity::find()
+        .filter(therapist_certification::Column::ExpiresOn.gte(today))
+        .filter(therapist_certification::Column::ExpiresOn.lte(today + Days::new(within_days)))
+        .filter(
+            therapist_certification::Column::TherapistId.in_subquery(
+                Query::select()
+                    .column(therapist::Column::Id)
+                    .from(therapist::Entity)
+                    .and_where(therapist::Column::Active.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .find_also_related(certification::Entity)
+        .order_by_asc(therapist_certification::Column::ExpiresOn)
+        .order_by_asc(therapist_certification::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(award, cert)| Some((award, cert?)))
+        .collect())
+}
+
+/// What a create or update of a certification sets; `None` leaves a value as
+/// it is (a create needs the name, issuing body and description).
+#[derive(Clone, Debug, Default)]
+pub struct CertificationChanges {
+    pub name: Option<String>,
+    pub issuing_body: Option<String>,
+    pub description: Option<String>,
+    /// `Some(None)` removes the link.
+    pub url: Option<Option<String>>,
+    /// Made from the name when a create has none.
+    pub slug: Option<String>,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: i32,
+    changes: CertificationChanges,
+) -> WriteResult<certification::Model> {
+    save(db, actor, Target::New, changes).await
+}
+
+/// Changes a certification; `id` is `None` when the id given was not a certification's.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: Option<i32>,
+    changes: CertificationChanges,
+) -> WriteResult<certification::Model> {
+    save(db, actor, Target::Existing(id), changes).await
+}
+
+async fn save(
+    db: &DatabaseConnection,
+    actor: i32,
+    target: Target,
+    c: CertificationChanges,
+) -> WriteResult<certification::Model> {
+    let creating = target == Target::New;
+    let input = Field::new(&["input"]);
+    let mut p = Problems::default();
+    let now = Utc::now();
+    let mut row = certification::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let text = |p: &mut Problems, name: &str, value: Option<String>, max: usize| {
+        let field = input.at(name);
+        p.present(&field, value, creating)
+            .map(|v| p.text(&field, &v, max, false))
+    };
+    let name = text(&mut p, "name", c.name, 200);
+    if let Some(v) = &name {
+        row.name = Set(v.clone());
+    }
+    if let Some(v) = text(&mut p, "issuingBody", c.issuing_body, 200) {
+        row.issuing_body = Set(v);
+    }
+    if let Some(v) = text(&mut p, "description", c.description, 5_000) {
+        row.description = Set(v);
+    }
+    match c.url {
+        Some(Some(url)) => row.url = Set(Some(p.url(&input.at("url"), &url))),
+        Some(None) => row.url = Set(None),
+        None if creating => row.url = Set(None),
+        None => {}
+    }
+    let slug_field = input.at("slug");
+    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+
+    let txn = db.begin().await?;
+    let id = match target {
+        Target::New => None,
+        Target::Existing(id) => existing::<certification::Entity, _>(
+            &txn,
+            id,
+            &Field::new(&["id"]),
+            "certification",
+            &mut p,
+        )
+        .await?
+        .map(|c| c.id),
+    };
+    if let Some(slug) = &slug
+        && slug::is_valid(slug)
+        && slug::is_taken::<certification::Entity, _>(
+            &txn,
+            certification::Column::Slug,
+            slug,
+            id.map(|id| (certification::Column::Id, id)),
+        )
+        .await?
+    {
+        p.add(
+            &slug_field,
+            Code::Taken,
+            "another certification has this slug",
+        );
+    }
+    p.finish()?;
+    match (slug, &name) {
+        (Some(slug), _) => row.slug = Set(slug),
+        (None, Some(name)) if creating => {
+            let base = non_empty_or(slug::slugify(name), "certification");
+            row.slug = Set(slug::unique::<certification::Entity, _>(
+                &txn,
+                certification::Column::Slug,
+                &base,
+            )
+            .await?);
+        }
+        _ => {}
+    }
+    let saved = match id {
+        None => {
+            row.created_at = Set(now);
+            row.insert(&txn).await
+        }
+        Some(id) => {
+            row.id = Unchanged(id);
+            row.update(&txn).await
+        }
+    }
+    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
+    let action = if creating {
+        "createCertification"
+    } else {
+        "updateCertification"
+    };
+    audit::record(&txn, actor, action, &format!("Certification:{}", saved.id)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A certification to award to a therapist.
+#[derive(Clone, Debug)]
+pub struct NewAward {
+    pub therapist_slug: String,
+    pub certification_slug: String,
+    pub issued_on: NaiveDate,
+    /// `None`: it never expires.
+    pub expires_on: Option<NaiveDate>,
+    pub credential_id: Option<String>,
+    pub verified: bool,
+}
+
+/// An award as stored, with what it links.
+#[derive(Clone, Debug)]
+pub struct Awarded {
+    pub award: therapist_certification::Model,
+    pub certification: certification::Model,
+    pub therapist: therapist::Model,
+}
+
+/// Awards a certification to a therapist (listed in the directory or not).
+/// Awarding one the therapist holds already replaces the dates, credential id
+/// and verification: that is how a renewal is recorded, and the therapist
+/// never holds the same certification twice. Recorded on the therapist.
+pub async fn award(
+    db: &DatabaseConnection,
+    actor: i32,
+    a: NewAward,
+    today: NaiveDate,
+) -> WriteResult<Awarded> {
+    let input = Field::new(&["input"]);
+    let mut p = Problems::default();
+    // A day of slack for wherever "today" already is tomorrow.
+    if a.issued_on > today + Days::new(1) {
+        p.add(
+            &input.at("issuedOn"),
+            Code::OutOfRange,
+            "must not be in the future",
+        );
+    }
+    if let Some(expires_on) = a.expires_on
+        && expires_on <= a.issued_on
+    {
+        p.add(
+            &input.at("expiresOn"),
+            Code::OutOfRange,
+            "must be after issuedOn",
+        );
+    }
+    let credential_id = a
+        .credential_id
+        .map(|id| p.text(&input.at("credentialId"), &id, 100, true))
+        .filter(|id| !id.is_empty());
+    let txn = db.begin().await?;
+    let (holder, cert) = pair(
+        &txn,
+        &a.therapist_slug,
+        &a.certification_slug,
+        (&input.at("therapistSlug"), &input.at("certificationSlug")),
+        &mut p,
+    )
+    .await?;
+    let (holder, cert) = p.finish_with(holder.zip(cert))?;
+    let fields = |row: &mut therapist_certification::ActiveModel| {
+        row.issued_on = Set(a.issued_on);
+        row.expires_on = Set(a.expires_on);
+        row.credential_id = Set(credential_id.clone());
+        row.verified = Set(a.verified);
+    };
+    let award = match held(&txn, holder.id, cert.id).await? {
+        Some(held) => {
+            let mut row: therapist_certification::ActiveModel = held.into();
+            fields(&mut row);
+            row.update(&txn).await?
+        }
+        None => {
+            let mut row = therapist_certification::ActiveModel {
+                id: NotSet,
+                therapist_id: Set(holder.id),
+                certification_id: Set(cert.id),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            };
+            fields(&mut row);
+            row.insert(&txn)
+                .await
+                .map_err(|e| taken_if_unique_violation(e, &input.at("certificationSlug")))?
+        }
+    };
+    let therapist =
+        therapists::finish_therapist_write(txn, actor, "awardCertification", holder).await?;
+    Ok(Awarded {
+        award,
+        certification: cert,
+        therapist,
+    })
+}
+
+/// Takes a certification away from a therapist. Recorded on the therapist.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: i32,
+    therapist_slug: &str,
+    certification_slug: &str,
+) -> WriteResult<therapist::Model> {
+    let mut p = Problems::default();
+    let cert_field = Field::new(&["certificationSlug"]);
+    let txn = db.begin().await?;
+    let (holder, cert) = pair(
+        &txn,
+        therapist_slug,
+        certification_slug,
+        (&Field::new(&["therapistSlug"]), &cert_field),
+        &mut p,
+    )
+    .await?;
+    let mut award = None;
+    if let (Some(holder), Some(cert)) = (&holder, &cert) {
+        award = held(&txn, holder.id, cert.id).await?;
+        if award.is_none() {
+            p.add(
+                &cert_field,
+                Code::NotFound,
+                format!("{} does not hold {}", holder.slug, cert.slug),
+            );
+        }
+    }
+    let (holder, award) = p.finish_with(holder.zip(award))?;
+    therapist_certification::Entity::delete_by_id(award.id)
+        .exec(&txn)
+        .await?;
+    therapists::finish_therapist_write(txn, actor, "revokeCertification", holder).await
+}
+
+/// The therapist and the certification named by slug; NotFound problems for
+/// those that do not exist.
+async fn pair(
+    db: &impl ConnectionTrait,
+    therapist_slug: &str,
+    certification_slug: &str,
+    (therapist_field, certification_field): (&Field, &Field),
+    p: &mut Problems,
+) -> Result<(Option<therapist::Model>, Option<certification::Model>), DbErr> {
+    let holder = therapists::find_by_slug(db, therapist_slug).await?;
+    if holder.is_none() {
+        p.add(
+            therapist_field,
+            Code::NotFound,
+            format!("no therapist has the slug {therapist_slug:?}"),
+        );
+    }
+    let cert = certification::Entity::find()
+        .filter(certification::Column::Slug.eq(certification_slug.trim()))
+        .one(db)
+        .await?;
+    if cert.is_none() {
+        p.add(
+            certification_field,
+            Code::NotFound,
+            format!("no certification has the slug {certification_slug:?}"),
+        );
+    }
+    Ok((holder, cert))
+}
+
+async fn held(
+    db: &impl ConnectionTrait,
+    therapist_id: i32,
+    certification_id: i32,
+) -> Result<Option<therapist_certification::Model>, DbErr> {
+    therapist_certification::Entity::find()
+        .filter(therapist_certification::Column::TherapistId.eq(therapist_id))
+        .filter(therapist_certification::Column::CertificationId.eq(certification_id))
+        .one(db)
+        .await
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! how lists are filtered and paged, how text is rendered and hours are read.
 
 pub mod articles;
+pub mod audit;
 pub mod certifications;
 pub mod hours;
 pub mod locations;
@@ -9,7 +10,10 @@ pub mod markdown;
 pub mod organization;
 pub mod page;
 pub mod services;
+pub mod slug;
+pub mod staff;
 pub mod therapists;
+pub mod validate;
 
 /// Escapes `%`, `_` and `\` so user text matches itself in a `LIKE` pattern
 /// (with `ESCAPE '\'`).

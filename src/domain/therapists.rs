@@ -1,17 +1,26 @@
-//! The staff directory: active therapists, filtered and ordered by name.
+//! The staff directory: active therapists, filtered and ordered by name; and
+//! how staff add, change and retire therapists and link them to services and
+//! locations.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use entity::{
-    certification, therapist, therapist_certification, therapist_language, therapist_location,
-    therapist_service,
+    certification, location, service, therapist, therapist_certification, therapist_language,
+    therapist_location, therapist_service,
 };
+use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
+use super::locations::{self, non_empty_or};
 use super::page::{self, Page, PageArgs};
+use super::validate::{
+    Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
+};
+use super::{audit, markdown, slug};
 use crate::error::AppResult;
 
 /// Narrows the directory. Every given field must match.
@@ -153,4 +162,452 @@ pub async fn find_active_by_id(
         .filter(therapist::Column::Active.eq(true))
         .one(db)
         .await?)
+}
+
+/// What a create or update of a therapist sets; `None` leaves a value as it
+/// is (a create needs the names, credentials, title, bio, languages and
+/// whether new patients are accepted).
+#[derive(Clone, Debug, Default)]
+pub struct TherapistChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub credentials: Option<String>,
+    pub title: Option<String>,
+    /// Markdown.
+    pub bio: Option<String>,
+    /// `Some(None)` removes the photo.
+    pub photo_url: Option<Option<String>>,
+    /// BCP 47 codes; replace the whole set.
+    pub languages: Option<Vec<String>>,
+    pub accepting_new_patients: Option<bool>,
+    /// Made from "first last" when a create has none; names changing later
+    /// leave it alone, so links keep working.
+    pub slug: Option<String>,
+    /// Whether the directory lists the therapist.
+    pub active: Option<bool>,
+}
+
+/// Most languages one therapist may list.
+pub const MAX_LANGUAGES: usize = 20;
+/// Most services or locations one therapist may be linked to in one call.
+pub const MAX_LINKS: usize = 100;
+
+/// Whether `code` looks like a BCP 47 language tag: 2–8 letters, then any
+/// `-subtags` of 1–8 letters or digits (`en`, `pt-BR`, `zh-Hant-TW`). Loose on
+/// purpose: the registry itself is not consulted.
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    code.len() <= 35
+        && (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: i32,
+    changes: TherapistChanges,
+) -> WriteResult<therapist::Model> {
+    save(db, actor, Target::New, "createTherapist", changes).await
+}
+
+/// Changes a therapist, listed or not; `id` is `None` when the id given was
+/// not a therapist's.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: Option<i32>,
+    changes: TherapistChanges,
+) -> WriteResult<therapist::Model> {
+    save(db, actor, Target::Existing(id), "updateTherapist", changes).await
+}
+
+/// Takes a therapist out of the public directory (and out of what their
+/// locations offer). Deactivating an inactive therapist changes nothing but
+/// is not an error, so a retried request succeeds.
+pub async fn deactivate(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: Option<i32>,
+) -> WriteResult<therapist::Model> {
+    let changes = TherapistChanges {
+        active: Some(false),
+        ..TherapistChanges::default()
+    };
+    save(
+        db,
+        actor,
+        Target::Existing(id),
+        "deactivateTherapist",
+        changes,
+    )
+    .await
+}
+
+async fn save(
+    db: &DatabaseConnection,
+    actor: i32,
+    target: Target,
+    action: &str,
+    c: TherapistChanges,
+) -> WriteResult<therapist::Model> {
+    let creating = target == Target::New;
+    let input = Field::new(&["input"]);
+    let mut p = Problems::default();
+    let now = Utc::now();
+    let mut row = therapist::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let text = |p: &mut Problems, name: &str, value: Option<String>, max: usize, blank: bool| {
+        let field = input.at(name);
+        p.present(&field, value, creating)
+            .map(|v| p.text(&field, &v, max, blank))
+    };
+    let first_name = text(&mut p, "firstName", c.first_name, 100, false);
+    let last_name = text(&mut p, "lastName", c.last_name, 100, false);
+    let credentials = text(&mut p, "credentials", c.credentials, 100, true);
+    let title = text(&mut p, "title", c.title, 200, false);
+    let bio = text(&mut p, "bio", c.bio, 20_000, true);
+    if let Some(v) = &first_name {
+        row.first_name = Set(v.clone());
+    }
+    if let Some(v) = &last_name {
+        row.last_name = Set(v.clone());
+    }
+    if let Some(v) = credentials {
+        row.credentials = Set(v);
+    }
+    if let Some(v) = title {
+        row.title = Set(v);
+    }
+    if let Some(v) = bio {
+        row.bio_html = Set(markdown::to_safe_html(&v));
+        row.bio = Set(v);
+    }
+    match c.photo_url {
+        Some(Some(url)) => {
+            row.photo_url = Set(Some(p.url_or_path(&input.at("photoUrl"), &url)));
+        }
+        Some(None) => row.photo_url = Set(None),
+        None if creating => row.photo_url = Set(None),
+        None => {}
+    }
+    if let Some(accepting) = p.present(
+        &input.at("acceptingNewPatients"),
+        c.accepting_new_patients,
+        creating,
+    ) {
+        row.accepting_new_patients = Set(accepting);
+    }
+    match c.active {
+        Some(active) => row.active = Set(active),
+        None if creating => row.active = Set(true),
+        None => {}
+    }
+    let languages = p
+        .present(&input.at("languages"), c.languages, creating)
+        .map(|codes| languages(&codes, &input.at("languages"), &mut p));
+    let slug_field = input.at("slug");
+    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+
+    let txn = db.begin().await?;
+    let id = match target {
+        Target::New => None,
+        Target::Existing(id) => {
+            existing::<therapist::Entity, _>(&txn, id, &Field::new(&["id"]), "therapist", &mut p)
+                .await?
+                .map(|t| t.id)
+        }
+    };
+    if let Some(slug) = &slug
+        && slug::is_valid(slug)
+        && slug::is_taken::<therapist::Entity, _>(
+            &txn,
+            therapist::Column::Slug,
+            slug,
+            id.map(|id| (therapist::Column::Id, id)),
+        )
+        .await?
+    {
+        p.add(&slug_field, Code::Taken, "another therapist has this slug");
+    }
+    p.finish()?;
+    match (slug, &first_name, &last_name) {
+        (Some(slug), _, _) => row.slug = Set(slug),
+        (None, Some(first), Some(last)) if creating => {
+            let base = non_empty_or(slug::slugify(&format!("{first} {last}")), "therapist");
+            row.slug =
+                Set(
+                    slug::unique::<therapist::Entity, _>(&txn, therapist::Column::Slug, &base)
+                        .await?,
+                );
+        }
+        _ => {}
+    }
+    let saved = match id {
+        None => {
+            row.created_at = Set(now);
+            row.insert(&txn).await
+        }
+        Some(id) => {
+            row.id = Unchanged(id);
+            row.update(&txn).await
+        }
+    }
+    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
+    if let Some(languages) = languages {
+        therapist_language::Entity::delete_many()
+            .filter(therapist_language::Column::TherapistId.eq(saved.id))
+            .exec(&txn)
+            .await?;
+        if !languages.is_empty() {
+            therapist_language::Entity::insert_many(languages.into_iter().map(|language| {
+                therapist_language::ActiveModel {
+                    therapist_id: Set(saved.id),
+                    language: Set(language),
+                }
+            }))
+            .exec(&txn)
+            .await?;
+        }
+    }
+    // Whether the therapist counts changes what their locations offer.
+    if c.active.is_some() && !creating {
+        locations::refresh_services(&txn, &location_ids(&txn, saved.id).await?).await?;
+    }
+    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Checked, lower-cased (as the directory filter compares them) and without repeats.
+fn languages(codes: &[String], field: &Field, p: &mut Problems) -> Vec<String> {
+    if codes.len() > MAX_LANGUAGES {
+        p.add(
+            field,
+            Code::InvalidLength,
+            format!("at most {MAX_LANGUAGES} languages"),
+        );
+    }
+    let mut clean: Vec<String> = Vec::with_capacity(codes.len());
+    for (i, code) in codes.iter().enumerate() {
+        let code = code.trim().to_lowercase();
+        if !is_language_tag(&code) {
+            p.add(
+                &field.at(i),
+                Code::InvalidFormat,
+                "must be a BCP 47 language code, e.g. en or pt-BR",
+            );
+        } else if !clean.contains(&code) {
+            clean.push(code);
+        }
+    }
+    clean
+}
+
+fn subject(id: i32) -> String {
+    format!("Therapist:{id}")
+}
+
+async fn location_ids(db: &impl ConnectionTrait, therapist_id: i32) -> Result<Vec<i32>, DbErr> {
+    therapist_location::Entity::find()
+        .select_only()
+        .column(therapist_location::Column::LocationId)
+        .filter(therapist_location::Column::TherapistId.eq(therapist_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Looks up `slugs` of `E` (one statement); an unknown slug is NotFound on
+/// `field.at(index)`. Gives the rows found, without repeats.
+async fn by_slugs<E, C>(
+    db: &C,
+    column: E::Column,
+    slug_of: impl Fn(&E::Model) -> &str,
+    slugs: &[String],
+    field: &Field,
+    what: &str,
+    p: &mut Problems,
+) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    if slugs.len() > MAX_LINKS {
+        p.add(
+            field,
+            Code::InvalidLength,
+            format!("at most {MAX_LINKS} slugs"),
+        );
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<&str> = slugs.iter().map(|s| s.trim()).collect();
+    let rows = E::find()
+        .filter(column.is_in(wanted.iter().copied()))
+        .all(db)
+        .await?;
+    let mut found: Vec<E::Model> = Vec::with_capacity(rows.len());
+    let mut rows = rows;
+    for (i, slug) in wanted.iter().enumerate() {
+        if let Some(at) = rows.iter().position(|r| slug_of(r) == *slug) {
+            found.push(rows.swap_remove(at));
+        } else if !found.iter().any(|r| slug_of(r) == *slug) {
+            p.add(
+                &field.at(i),
+                Code::NotFound,
+                format!("no {what} has the slug {slug:?}"),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Replaces the services a therapist offers, given by slug; a retired service
+/// is InvalidState. The locations the therapist works at are kept in step.
+pub async fn set_services(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: Option<i32>,
+    slugs: &[String],
+) -> WriteResult<therapist::Model> {
+    let mut p = Problems::default();
+    let field = Field::new(&["serviceSlugs"]);
+    let txn = db.begin().await?;
+    let found =
+        existing::<therapist::Entity, _>(&txn, id, &Field::new(&["id"]), "therapist", &mut p)
+            .await?;
+    let services = by_slugs::<service::Entity, _>(
+        &txn,
+        service::Column::Slug,
+        |s| &s.slug,
+        slugs,
+        &field,
+        "service",
+        &mut p,
+    )
+    .await?;
+    for (i, slug) in slugs.iter().enumerate() {
+        if services.iter().any(|s| s.slug == slug.trim() && !s.active) {
+            p.add(
+                &field.at(i),
+                Code::InvalidState,
+                format!("the service {slug:?} is retired"),
+            );
+        }
+    }
+    let found = p.finish_with(found)?;
+    therapist_service::Entity::delete_many()
+        .filter(therapist_service::Column::TherapistId.eq(found.id))
+        .exec(&txn)
+        .await?;
+    if !services.is_empty() {
+        therapist_service::Entity::insert_many(services.iter().map(|s| {
+            therapist_service::ActiveModel {
+                therapist_id: Set(found.id),
+                service_id: Set(s.id),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    locations::refresh_services(&txn, &location_ids(&txn, found.id).await?).await?;
+    finish_therapist_write(txn, actor, "setTherapistServices", found).await
+}
+
+/// Replaces the locations a therapist works at, given by slug. What the
+/// locations left and joined offer is kept in step.
+pub async fn set_locations(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: Option<i32>,
+    slugs: &[String],
+) -> WriteResult<therapist::Model> {
+    let mut p = Problems::default();
+    let txn = db.begin().await?;
+    let found =
+        existing::<therapist::Entity, _>(&txn, id, &Field::new(&["id"]), "therapist", &mut p)
+            .await?;
+    let new = by_slugs::<location::Entity, _>(
+        &txn,
+        location::Column::Slug,
+        |l| &l.slug,
+        slugs,
+        &Field::new(&["locationSlugs"]),
+        "location",
+        &mut p,
+    )
+    .await?;
+    let found = p.finish_with(found)?;
+    let mut affected = location_ids(&txn, found.id).await?;
+    therapist_location::Entity::delete_many()
+        .filter(therapist_location::Column::TherapistId.eq(found.id))
+        .exec(&txn)
+        .await?;
+    if !new.is_empty() {
+        therapist_location::Entity::insert_many(new.iter().map(|l| {
+            therapist_location::ActiveModel {
+                therapist_id: Set(found.id),
+                location_id: Set(l.id),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    affected.extend(new.iter().map(|l| l.id));
+    affected.sort_unstable();
+    affected.dedup();
+    locations::refresh_services(&txn, &affected).await?;
+    finish_therapist_write(txn, actor, "setTherapistLocations", found).await
+}
+
+/// The therapist with this slug, listed in the directory or not.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<therapist::Model>, DbErr> {
+    therapist::Entity::find()
+        .filter(therapist::Column::Slug.eq(slug.trim()))
+        .one(db)
+        .await
+}
+
+/// Marks the therapist changed, records the write and commits.
+pub(crate) async fn finish_therapist_write(
+    txn: DatabaseTransaction,
+    actor: i32,
+    action: &str,
+    found: therapist::Model,
+) -> WriteResult<therapist::Model> {
+    let mut row: therapist::ActiveModel = found.into();
+    row.updated_at = Set(Utc::now());
+    let saved = row.update(&txn).await?;
+    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_are_checked_loosely() {
+        for good in ["en", "es", "pt-br", "zh-hant-tw", "yue", "sgn-ase"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "e",
+            "english language",
+            "en_US",
+            "en-",
+            "-en",
+            "123",
+            "toolonglang",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

@@ -14,6 +14,11 @@ pub fn decode(global: &str) -> Option<(String, i32)> {
     Some((kind.to_owned(), id.parse().ok()?))
 }
 
+/// The row id of a global id of type `kind`, or `None` for any other id.
+pub fn decode_as(kind: &str, global: &str) -> Option<i32> {
+    decode(global).and_then(|(k, id)| (k == kind).then_some(id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

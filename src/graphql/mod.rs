@@ -1,8 +1,10 @@
 //! The GraphQL schema: root objects, types wrapping the entities, and batch
 //! loaders. Knows nothing of HTTP; `http` serves what `build_schema` returns.
 
+pub mod guards;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod types;
 
@@ -10,14 +12,15 @@ use std::hash::Hash;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use loaders::Loaders;
+pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deepest nesting a document may have.
 pub const MAX_DEPTH: usize = 16;
@@ -26,18 +29,26 @@ pub const MAX_DEPTH: usize = 16;
 /// gather the keys of a whole list into one statement.
 pub fn build_schema(db: DatabaseConnection, batch_delay: Duration) -> AppSchema {
     let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(batch_delay);
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(loader)
-        .data(db)
-        .limit_depth(MAX_DEPTH)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(loader)
+    .data(db)
+    .limit_depth(MAX_DEPTH)
+    .finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
 }
 
 /// The database the request runs against.

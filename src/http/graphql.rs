@@ -1,17 +1,20 @@
-//! `/graphql` and `/graphiql`: GraphQL requests in, GraphQL responses out, and
-//! the playground for people with a browser.
+//! `/graphql`: GraphQL requests in, GraphQL responses out, and the playground
+//! for people with a browser.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLRequest;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 
 /// `POST /graphql`.
-pub async fn post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    state.schema.execute(request.into_inner()).await.into()
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    super::auth::execute(&state, &headers, request.into_inner()).await
 }
 
 /// `GET /graphql`: the playground for a browser that asks for HTML and sends
@@ -26,19 +29,11 @@ pub async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_html && uri.query().is_none() {
-        return playground(State(state)).await;
+        return super::playground::page(State(state)).await;
     }
     let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
         Ok(request) => request,
         Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
     };
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
-}
-
-/// `GET /graphiql`: the GraphiQL playground, unless turned off.
-pub async fn playground(State(state): State<AppState>) -> Response {
-    if !state.config.playground {
-        return (StatusCode::NOT_FOUND, "the playground is turned off").into_response();
-    }
-    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+    super::auth::execute(&state, &headers, request).await
 }

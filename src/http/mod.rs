@@ -1,7 +1,9 @@
 //! The HTTP surface: routes, and the translation between HTTP and GraphQL.
 
+mod auth;
 mod graphql;
 mod health;
+mod playground;
 
 use axum::Router;
 use axum::routing::get;
@@ -12,7 +14,8 @@ use crate::app::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphiql", get(graphql::playground))
+        .route("/graphiql", get(playground::page))
+        .route("/graphiql/assets/{name}", get(playground::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .with_state(state)

@@ -7,8 +7,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
-use clinic_api::config::DbConfig;
+use clinic_api::auth::{Role, tokens};
+use clinic_api::config::{Config, DbConfig};
+use clinic_api::domain::staff;
 use clinic_api::{AppState, build_app};
+use entity::api_token::TokenKind;
 use http_body_util::BodyExt;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -105,21 +108,41 @@ impl TestApp {
         app
     }
 
+    /// The same database behind a router built with `config`.
+    pub fn with_config(mut self, config: Config) -> Self {
+        self.router = build_app(AppState::new(self.db.clone(), config));
+        self
+    }
+
     /// SQL statements run since the app was made.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
     }
 
     pub async fn gql(&self, query: &str, variables: Value) -> GqlResponse {
+        self.gql_with(None, query, variables).await
+    }
+
+    /// As the staff member whose token this is.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> GqlResponse {
+        self.gql_with(Some(&format!("Bearer {token}")), query, variables)
+            .await
+    }
+
+    /// With this `Authorization` header, if any.
+    pub async fn gql_with(
+        &self,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> GqlResponse {
         let body = json!({ "query": query, "variables": variables }).to_string();
-        let res = self
-            .request(
-                Request::post("/graphql")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
+        let mut request =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(authorization) = authorization {
+            request = request.header(header::AUTHORIZATION, authorization);
+        }
+        let res = self.request(request.body(Body::from(body)).unwrap()).await;
         let json: Value = serde_json::from_str(&res.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", res.body));
         GqlResponse {
@@ -152,6 +175,25 @@ impl TestApp {
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// Creates a staff account with `role` and returns an API token for it.
+    pub async fn token_for(&self, role: Role) -> String {
+        let email = format!("{}@staff.example.com", uuid::Uuid::new_v4().simple());
+        let account = staff::create(
+            &self.db,
+            &email,
+            "Test Staff",
+            role,
+            "a long enough password".into(),
+        )
+        .await
+        .expect("staff account");
+        let expires = Utc::now() + chrono::Duration::days(1);
+        let (token, _) = tokens::issue(&self.db, account.id, TokenKind::Api, "test", expires)
+            .await
+            .expect("token");
+        token
     }
 
     /// Runs SQL directly, for arranging a case the API cannot yet make.

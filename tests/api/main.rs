@@ -1,10 +1,14 @@
 //! Integration tests: GraphQL and HTTP through the real router, each test on a
 //! fresh database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod article_mutations;
 mod articles;
+mod auth;
 mod clinic;
+mod clinic_mutations;
 mod demo;
 mod directory;
+mod directory_mutations;
 mod helpers;
 mod http;
 mod migrations;

@@ -186,17 +186,17 @@ async fn clinic_with(app: &TestApp, n: usize) {
     }
 }
 
-/// The fewest statements the query takes over three runs, on a clinic of `n`.
+/// The fewest statements the query takes over five runs, on a clinic of `n`.
 ///
 /// Batching waits a moment to gather the keys of a list. On a machine busy with
 /// other tests the gathering can be cut short now and then, splitting one batch
-/// in two; the fewest of three runs is the count the query's shape gives. An
+/// in two; the fewest of five runs is the count the query's shape gives. An
 /// N+1 would show in every run.
 async fn statements_for(n: usize) -> usize {
     let app = TestApp::empty().await;
     clinic_with(&app, n).await;
     let mut fewest = usize::MAX;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let before = app.statements();
         let res = app.gql(DIRECTORY_AND_ARTICLES, json!({})).await;
         fewest = fewest.min(app.statements() - before);

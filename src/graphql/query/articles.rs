@@ -1,13 +1,15 @@
-//! The clinic's published articles.
+//! The clinic's published articles, and staff previews of the others.
 
 use async_graphql::{Context, Enum, InputObject, Object, Result};
 use chrono::Utc;
 
 use super::{page_args, wants_total};
 use crate::domain::articles::{self, ArticleOrder};
+use crate::error::AppError;
 use crate::graphql::db;
+use crate::graphql::guards::viewer;
 use crate::graphql::types::common::PageOf;
-use crate::graphql::types::{Article, ArticleConnection};
+use crate::graphql::types::{Article, ArticleConnection, ArticleStatus};
 
 #[derive(Default)]
 pub struct ArticleQuery;
@@ -21,6 +23,9 @@ pub struct ArticleFilter {
     pub author: Option<String>,
     /// Text to find in the title, summary or body, ignoring case.
     pub search: Option<String>,
+    /// Staff only (anonymous requests are UNAUTHENTICATED): articles in these
+    /// states, scheduled ones included, instead of what the public sees.
+    pub status: Option<Vec<ArticleStatus>>,
 }
 
 /// Orders of the article list.
@@ -49,7 +54,7 @@ impl From<ArticleOrderBy> for ArticleOrder {
 impl ArticleQuery {
     /// Published articles, newest first unless `orderBy` says otherwise, a page
     /// at a time (20 by default, at most 100). Drafts, archived and scheduled
-    /// articles are never listed.
+    /// articles are listed only for staff who ask for them with `filter.status`.
     #[allow(clippy::too_many_arguments)]
     async fn articles(
         &self,
@@ -62,12 +67,18 @@ impl ArticleQuery {
         #[graphql(desc = "The order of the list.", default)] order_by: ArticleOrderBy,
     ) -> Result<ArticleConnection> {
         let filter = filter.unwrap_or_default();
+        if filter.status.is_some() && viewer(ctx).is_none() {
+            return Err(AppError::Unauthenticated("sign in to filter articles by status").into());
+        }
         let filter = articles::ArticleFilter {
             tag: filter.tag,
             author: filter.author,
             search: filter.search,
+            status: filter
+                .status
+                .map(|states| states.into_iter().map(Into::into).collect()),
         };
-        let page = articles::list_public(
+        let page = articles::list(
             db(ctx),
             &filter,
             order_by.into(),
@@ -79,10 +90,26 @@ impl ArticleQuery {
         Ok(ArticleConnection(PageOf::new(page, Article)))
     }
 
-    /// The published article with this slug (or a former slug), or null.
-    async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Article>> {
-        Ok(articles::find_public_by_slug(db(ctx), &slug, Utc::now())
-            .await?
-            .map(Article))
+    /// The published article with this slug (or a former slug), or null. With
+    /// `preview`, signed-in staff get drafts, scheduled and archived ones too.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Its slug, current or former.")] slug: String,
+        #[graphql(
+            desc = "Staff only (anonymous requests are UNAUTHENTICATED): whatever its state or date.",
+            default
+        )]
+        preview: bool,
+    ) -> Result<Option<Article>> {
+        let found = if preview {
+            if viewer(ctx).is_none() {
+                return Err(AppError::Unauthenticated("sign in to preview articles").into());
+            }
+            articles::find_any_by_slug(db(ctx), &slug).await?
+        } else {
+            articles::find_public_by_slug(db(ctx), &slug, Utc::now()).await?
+        };
+        Ok(found.map(Article))
     }
 }

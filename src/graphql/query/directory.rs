@@ -5,9 +5,13 @@ use chrono::Utc;
 
 use super::{page_args, wants_total};
 use crate::domain::{certifications, therapists};
+use crate::error::AppError;
 use crate::graphql::db;
+use crate::graphql::guards::{ANY_STAFF, RoleGuard};
 use crate::graphql::types::common::PageOf;
-use crate::graphql::types::{Certification, Therapist, TherapistConnection};
+use crate::graphql::types::{
+    Certification, Therapist, TherapistCertification, TherapistConnection,
+};
 
 #[derive(Default)]
 pub struct DirectoryQuery;
@@ -77,6 +81,25 @@ impl DirectoryQuery {
             .await?
             .into_iter()
             .map(Certification)
+            .collect())
+    }
+
+    /// Staff only: certifications of active therapists that are still valid but
+    /// expire within `withinDays` days (0 to 3650), soonest first.
+    #[graphql(guard = "RoleGuard(ANY_STAFF)")]
+    async fn expiring_certifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many days ahead to look.", default = 60)] within_days: i32,
+    ) -> Result<Vec<TherapistCertification>> {
+        let within_days = u64::try_from(within_days)
+            .ok()
+            .filter(|d| *d <= 3650)
+            .ok_or_else(|| AppError::bad_input("`withinDays` must be between 0 and 3650"))?;
+        let rows = certifications::expiring(db(ctx), Utc::now().date_naive(), within_days).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(award, cert)| TherapistCertification::of(award, cert))
             .collect())
     }
 

@@ -4,6 +4,7 @@ mod articles;
 mod clinic;
 mod directory;
 mod node;
+mod staff;
 
 use async_graphql::MergedObject;
 
@@ -15,6 +16,7 @@ pub struct QueryRoot(
     directory::DirectoryQuery,
     articles::ArticleQuery,
     node::NodeQuery,
+    staff::StaffQuery,
 );
 
 /// Page arguments as the domain takes them.

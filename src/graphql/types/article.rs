@@ -1,6 +1,6 @@
 //! `Article` and `Tag`: the clinic's blog.
 
-use async_graphql::{Context, ID, Json, Object, Result};
+use async_graphql::{Context, Enum, ID, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{article, tag};
 use serde_json::{Value, json};
@@ -10,8 +10,41 @@ use super::common::connection;
 use crate::graphql::loaders::{TagsOfArticle, TherapistById};
 use crate::graphql::{ids, load, load_many};
 
-/// A published article of the clinic's blog.
+/// An article of the clinic's blog. The public sees only published ones whose
+/// time has come; signed-in staff preview the others too.
 pub struct Article(pub article::Model);
+
+/// Where an article is in its life.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ArticleStatus {
+    /// Being written; only staff see it.
+    Draft,
+    /// Published: the public sees it from its `publishedAt` on (a future time
+    /// means scheduled).
+    Published,
+    /// Taken out of sight but kept; only staff see it.
+    Archived,
+}
+
+impl From<article::ArticleStatus> for ArticleStatus {
+    fn from(status: article::ArticleStatus) -> Self {
+        match status {
+            article::ArticleStatus::Draft => Self::Draft,
+            article::ArticleStatus::Published => Self::Published,
+            article::ArticleStatus::Archived => Self::Archived,
+        }
+    }
+}
+
+impl From<ArticleStatus> for article::ArticleStatus {
+    fn from(status: ArticleStatus) -> Self {
+        match status {
+            ArticleStatus::Draft => Self::Draft,
+            ArticleStatus::Published => Self::Published,
+            ArticleStatus::Archived => Self::Archived,
+        }
+    }
+}
 
 connection!(ArticleConnection, ArticleEdge, Article, "articles");
 
@@ -37,7 +70,8 @@ impl Tag {
     }
 }
 
-/// A published article of the clinic's blog.
+/// An article of the clinic's blog. The public sees only published ones whose
+/// time has come; signed-in staff preview the others too.
 #[Object]
 impl Article {
     /// Global id.
@@ -75,7 +109,12 @@ impl Article {
         self.0.reading_time_minutes
     }
 
-    /// When it was published.
+    /// Its state: always PUBLISHED for the public.
+    async fn status(&self) -> ArticleStatus {
+        self.0.status.into()
+    }
+
+    /// When it was (or is scheduled to be) published; null if never.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
         self.0.published_at
     }

@@ -75,6 +75,19 @@ impl Weekday {
             .copied()
     }
 
+    /// The ISO weekday number, 1 = Monday.
+    pub fn iso(self) -> i16 {
+        match self {
+            Self::Monday => 1,
+            Self::Tuesday => 2,
+            Self::Wednesday => 3,
+            Self::Thursday => 4,
+            Self::Friday => 5,
+            Self::Saturday => 6,
+            Self::Sunday => 7,
+        }
+    }
+
     fn schema_org(self) -> &'static str {
         match self {
             Self::Monday => "https://schema.org/Monday",

@@ -29,6 +29,15 @@ impl From<service::ServiceKind> for ServiceKind {
     }
 }
 
+impl From<ServiceKind> for service::ServiceKind {
+    fn from(kind: ServiceKind) -> Self {
+        match kind {
+            ServiceKind::Clinical => Self::Clinical,
+            ServiceKind::Relaxation => Self::Relaxation,
+        }
+    }
+}
+
 /// A treatment the clinic offers, such as medical massage.
 #[Object]
 impl Service {
@@ -70,6 +79,12 @@ impl Service {
     /// Whether health insurance may cover it.
     async fn insurance_eligible(&self) -> bool {
         self.0.insurance_eligible
+    }
+
+    /// Whether the clinic offers it; retired services are left out of public
+    /// queries, staff mutations return either.
+    async fn active(&self) -> bool {
+        self.0.active
     }
 
     /// Locations offering it.

@@ -88,6 +88,12 @@ impl Therapist {
         self.0.accepting_new_patients
     }
 
+    /// Whether the public directory lists the therapist; public queries only
+    /// ever return listed ones, staff mutations return either.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+
     /// Certifications held, by name, each with its status (expired ones included).
     async fn certifications(&self, ctx: &Context<'_>) -> Result<Vec<TherapistCertification>> {
         let rows = load_many(ctx, CertificationsOfTherapist(self.0.id)).await?;

@@ -1,0 +1,246 @@
+//! Staff sign-in, bearer tokens and roles on reads.
+
+use axum::http::StatusCode;
+use clinic_api::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const VIEWER: &str = "{ viewer { email name role } }";
+const LOGIN: &str = r#"
+mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    token expiresAt viewer { email role } userErrors { field message code }
+  }
+}"#;
+const LOGOUT: &str = "mutation { logout { ok userErrors { code message } } }";
+const EXPIRING: &str = r#"
+query($days: Int = 60) {
+  expiringCertifications(withinDays: $days) { slug expiresOn status therapist { slug } }
+}"#;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn editor(app: &TestApp) -> String {
+    clinic_api::domain::staff::create(
+        &app.db,
+        "Editor@Example.com",
+        "Eda Editor",
+        Role::Editor,
+        PASSWORD.into(),
+    )
+    .await
+    .unwrap();
+    "editor@example.com".to_owned()
+}
+
+async fn login(app: &TestApp, email: &str, password: &str) -> crate::helpers::GqlResponse {
+    app.gql(LOGIN, json!({ "email": email, "password": password }))
+        .await
+}
+
+#[tokio::test]
+async fn anonymous_requests_have_no_viewer() {
+    let app = TestApp::empty().await;
+    let res = app.gql(VIEWER, json!({})).await;
+    assert_eq!(res.ok()["viewer"], Value::Null);
+}
+
+#[tokio::test]
+async fn an_api_token_signs_the_request_in() {
+    let app = TestApp::empty().await;
+    let token = app.token_for(Role::FrontDesk).await;
+    let res = app.gql_as(&token, VIEWER, json!({})).await;
+    assert_eq!(res.ok()["viewer"]["role"], "FRONT_DESK");
+    assert_eq!(res.data["viewer"]["name"], "Test Staff");
+}
+
+#[tokio::test]
+async fn a_bad_authorization_header_is_refused_never_anonymous() {
+    let app = TestApp::empty().await;
+    let well_formed_unknown = format!("Bearer ptf_{}", "A".repeat(43));
+    for header in [
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer not-a-token",
+        "ptf_abc",
+        well_formed_unknown.as_str(),
+    ] {
+        let res = app.gql_with(Some(header), VIEWER, json!({})).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{header}");
+        assert_eq!(res.error_code(), Some("UNAUTHENTICATED"), "{header}");
+        assert_eq!(res.data, Value::Null, "{header}");
+    }
+}
+
+#[tokio::test]
+async fn a_401_says_how_to_authenticate() {
+    let app = TestApp::empty().await;
+    let res = app
+        .request(
+            axum::http::Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer nope")
+                .body(axum::body::Body::from(
+                    r#"{"query":"{ viewer { email } }"}"#,
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        res.headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+}
+
+#[tokio::test]
+async fn expired_and_revoked_tokens_and_disabled_accounts_are_refused() {
+    let app = TestApp::empty().await;
+    let expired = app.token_for(Role::Editor).await;
+    let revoked = app.token_for(Role::Editor).await;
+    let disabled = app.token_for(Role::Editor).await;
+    for token in [&expired, &revoked, &disabled] {
+        assert!(app.gql_as(token, VIEWER, json!({})).await.errors.is_empty());
+    }
+    let hash = |t: &str| clinic_api::auth::tokens::hash(t);
+    app.exec(&format!(
+        "UPDATE api_token SET expires_at = '2020-01-01 00:00:00+00:00' WHERE token_hash = '{}'",
+        hash(&expired)
+    ))
+    .await;
+    app.exec(&format!(
+        "UPDATE api_token SET revoked_at = expires_at WHERE token_hash = '{}'",
+        hash(&revoked)
+    ))
+    .await;
+    app.exec(&format!(
+        "UPDATE staff SET active = false WHERE id = (SELECT staff_id FROM api_token WHERE token_hash = '{}')",
+        hash(&disabled)
+    ))
+    .await;
+    for (token, word) in [
+        (&expired, "expired"),
+        (&revoked, "revoked"),
+        (&disabled, "disabled"),
+    ] {
+        let res = app.gql_as(token, VIEWER, json!({})).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{word}");
+        assert_eq!(res.error_code(), Some("UNAUTHENTICATED"), "{word}");
+        let message = res.errors[0]["message"].as_str().unwrap();
+        assert!(message.contains(word), "{word}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn login_gives_a_session_that_logout_ends() {
+    let app = TestApp::empty().await;
+    let email = editor(&app).await;
+    let res = login(&app, "  EDITOR@example.com ", PASSWORD).await;
+    let payload = &res.ok()["login"];
+    assert_eq!(payload["userErrors"], json!([]));
+    assert_eq!(payload["viewer"]["email"], email);
+    assert!(payload["expiresAt"].is_string());
+    let token = payload["token"].as_str().unwrap().to_owned();
+
+    let me = app.gql_as(&token, VIEWER, json!({})).await;
+    assert_eq!(me.ok()["viewer"]["role"], "EDITOR");
+
+    let out = app.gql_as(&token, LOGOUT, json!({})).await;
+    assert_eq!(out.ok()["logout"]["ok"], true);
+    let after = app.gql_as(&token, VIEWER, json!({})).await;
+    assert_eq!(after.error_code(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = TestApp::empty().await;
+    let email = editor(&app).await;
+    let wrong_password = login(&app, &email, "not the password at all").await;
+    let unknown_email = login(&app, "nobody@example.com", PASSWORD).await;
+    assert_eq!(wrong_password.ok()["login"], unknown_email.ok()["login"]);
+    assert_eq!(wrong_password.data["login"]["token"], Value::Null);
+    assert_eq!(
+        wrong_password.data["login"]["userErrors"][0]["code"],
+        "INVALID_CREDENTIALS"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_are_refused_for_a_while_even_with_the_right_password() {
+    let app = TestApp::empty().await;
+    let email = editor(&app).await;
+    for _ in 0..5 {
+        let res = login(&app, &email, "guessing the password").await;
+        assert_eq!(
+            res.ok()["login"]["userErrors"][0]["code"],
+            "INVALID_CREDENTIALS"
+        );
+    }
+    let res = login(&app, &email, PASSWORD).await;
+    assert_eq!(res.error_code(), Some("RATE_LIMITED"));
+    let retry_after = res.errors[0]["extensions"]["retryAfter"].as_i64().unwrap();
+    assert!((1..=15 * 60).contains(&retry_after), "{retry_after}");
+    // Another account is not affected.
+    let other = login(&app, "someone-else@example.com", "whatever it is").await;
+    assert!(other.errors.is_empty());
+}
+
+#[tokio::test]
+async fn logout_is_for_sessions_and_needs_a_signed_in_caller() {
+    let app = TestApp::empty().await;
+    let res = app.gql(LOGOUT, json!({})).await;
+    assert_eq!(res.error_code(), Some("UNAUTHENTICATED"));
+    let token = app.token_for(Role::Admin).await;
+    let res = app.gql_as(&token, LOGOUT, json!({})).await;
+    assert_eq!(res.ok()["logout"]["ok"], false);
+    assert_eq!(res.data["logout"]["userErrors"][0]["code"], "INVALID_STATE");
+    // The API token still works: logout did not revoke it.
+    assert!(
+        app.gql_as(&token, VIEWER, json!({}))
+            .await
+            .errors
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn staff_see_certifications_about_to_expire_and_the_public_does_not() {
+    let app = TestApp::with_demo().await;
+    let res = app.gql(EXPIRING, json!({})).await;
+    assert_eq!(res.error_code(), Some("UNAUTHENTICATED"));
+    assert_eq!(res.data, Value::Null);
+
+    let token = app.token_for(Role::FrontDesk).await;
+    let res = app.gql_as(&token, EXPIRING, json!({})).await;
+    let list = res.ok()["expiringCertifications"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter().all(|c| c["status"] == "EXPIRING_SOON"),
+        "{list:#?}"
+    );
+    let dates: Vec<&str> = list
+        .iter()
+        .map(|c| c["expiresOn"].as_str().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "soonest first");
+    assert!(list.iter().any(|c| c["therapist"]["slug"] == "linh-nguyen"));
+
+    let none = app.gql_as(&token, EXPIRING, json!({ "days": 0 })).await;
+    assert!(
+        none.ok()["expiringCertifications"]
+            .as_array()
+            .unwrap()
+            .len()
+            < list.len()
+    );
+    let bad = app.gql_as(&token, EXPIRING, json!({ "days": -1 })).await;
+    assert_eq!(bad.error_code(), Some("BAD_USER_INPUT"));
+}

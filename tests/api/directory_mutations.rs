@@ -1,0 +1,1057 @@
+//! Managing the staff directory (ADMIN only): therapists, their services and
+//! locations, certifications and awards; and the helpers the clinic tests share.
+
+use chrono::{Days, Utc};
+use clinic_api::auth::Role;
+use entity::{audit_event, therapist, therapist_certification};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, pluck};
+
+const USER_ERRORS: &str = "userErrors { field message code }";
+
+const THERAPIST_FIELDS: &str = r#"
+    id slug firstName lastName fullName credentials title bio bioHtml photoUrl
+    languages acceptingNewPatients active
+    services { slug } locations { slug }
+    certifications { slug issuedOn expiresOn credentialId verified status }"#;
+
+fn create_therapist() -> String {
+    format!(
+        "mutation($input: CreateTherapistInput!) {{ createTherapist(input: $input) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn update_therapist() -> String {
+    format!(
+        "mutation($id: ID!, $input: UpdateTherapistInput!) {{ updateTherapist(id: $id, input: $input) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn deactivate_therapist() -> String {
+    format!(
+        "mutation($id: ID!) {{ deactivateTherapist(id: $id) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn set_services() -> String {
+    format!(
+        "mutation($id: ID!, $slugs: [String!]!) {{ setTherapistServices(id: $id, serviceSlugs: $slugs) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn set_locations() -> String {
+    format!(
+        "mutation($id: ID!, $slugs: [String!]!) {{ setTherapistLocations(id: $id, locationSlugs: $slugs) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+const CERTIFICATION_FIELDS: &str = "id slug name issuingBody description url";
+
+fn create_certification() -> String {
+    format!(
+        "mutation($input: CreateCertificationInput!) {{ createCertification(input: $input) {{ certification {{ {CERTIFICATION_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn update_certification() -> String {
+    format!(
+        "mutation($id: ID!, $input: UpdateCertificationInput!) {{ updateCertification(id: $id, input: $input) {{ certification {{ {CERTIFICATION_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+fn award_certification() -> String {
+    format!(
+        "mutation($input: AwardCertificationInput!) {{ awardCertification(input: $input) {{
+            therapistCertification {{ slug name issuedOn expiresOn credentialId verified status
+              certification {{ slug }} therapist {{ slug }} }}
+            {USER_ERRORS} }} }}"
+    )
+}
+
+fn revoke_certification() -> String {
+    format!(
+        "mutation($therapist: String!, $certification: String!) {{ revokeCertification(therapistSlug: $therapist, certificationSlug: $certification) {{ therapist {{ {THERAPIST_FIELDS} }} {USER_ERRORS} }} }}"
+    )
+}
+
+const CERTIFICATION: &str = r#"
+query ($slug: String!) {
+  certification(slug: $slug) { slug name url holders { slug issuedOn expiresOn therapist { slug } } }
+}"#;
+
+/// Everything the public can read, to show that a refused write changed nothing.
+const EVERYTHING: &str = r#"
+query {
+  organization { name tagline description phone { display e164 } email website contactUrl staffUrl }
+  locations {
+    id slug name address { street city region postalCode country } timeZone
+    phone { display e164 } email geo { latitude longitude }
+    openingHours { weekday opens closes } closures { date reason } services { slug }
+  }
+  services {
+    id slug name kind description durationsMinutes referralAccepted insuranceEligible
+    locations { slug }
+  }
+  therapists(first: 100) {
+    totalCount
+    nodes {
+      id slug firstName lastName credentials title bio bioHtml photoUrl languages
+      acceptingNewPatients services { slug } locations { slug }
+      certifications { slug issuedOn expiresOn credentialId verified }
+    }
+  }
+  certifications { id slug name issuingBody description url holders { slug therapist { slug } } }
+}"#;
+
+/// The `userErrors` of `payload` as (field path joined with `.`, code).
+#[track_caller]
+pub(crate) fn problems(payload: &Value) -> Vec<(String, String)> {
+    payload["userErrors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no userErrors in {payload:#}"))
+        .iter()
+        .map(|e| {
+            assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
+            let field = e["field"]
+                .as_array()
+                .map(|f| {
+                    f.iter()
+                        .map(|s| s.as_str().unwrap().to_owned())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .unwrap_or_default();
+            (field, e["code"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+/// `(field, code)` pairs as [`problems`] gives them.
+pub(crate) fn expected(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+        .collect()
+}
+
+/// The payload of `mutation`, checking it carries no user errors.
+#[track_caller]
+pub(crate) fn done<'a>(res: &'a crate::helpers::GqlResponse, mutation: &str) -> &'a Value {
+    let payload = &res.ok()[mutation];
+    assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
+    payload
+}
+
+/// The audit trail as (action, subject), oldest first.
+pub(crate) async fn audit_trail(app: &TestApp) -> Vec<(String, String)> {
+    audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.subject))
+        .collect()
+}
+
+/// Asserts the audit trail is exactly `entries`, each recorded for `staff_id`-less checks.
+pub(crate) async fn assert_audited(app: &TestApp, entries: &[(&str, String)]) {
+    let want: Vec<(String, String)> = entries
+        .iter()
+        .map(|(a, s)| ((*a).to_owned(), s.clone()))
+        .collect();
+    assert_eq!(audit_trail(app).await, want);
+    let anonymous = audit_event::Entity::find()
+        .filter(audit_event::Column::StaffId.is_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(anonymous, 0, "every audit event names its staff member");
+}
+
+/// `Type:rowid` for a global id, as the audit trail names objects.
+pub(crate) fn subject(global: &Value) -> String {
+    let (kind, id) = clinic_api::graphql::ids::decode(global.as_str().unwrap()).unwrap();
+    format!("{kind}:{id}")
+}
+
+/// The global id of the object `field(slug:)` finds, e.g. `("therapist", "maria-gonzalez")`.
+pub(crate) async fn global_id(app: &TestApp, field: &str, slug: &str) -> String {
+    let query = format!("query($slug: String!) {{ {field}(slug: $slug) {{ id }} }}");
+    let res = app.gql(&query, json!({ "slug": slug })).await;
+    res.ok()[field]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} {slug}"))
+        .to_owned()
+}
+
+/// Runs every `(mutation name, document, variables)` as EDITOR, as FRONT_DESK
+/// and anonymously, expecting FORBIDDEN, FORBIDDEN and UNAUTHENTICATED, and
+/// checks that nothing the public can read changed and nothing was audited.
+pub(crate) async fn assert_only_admins_may(app: &TestApp, cases: &[(&str, String, Value)]) {
+    let before = app.gql(EVERYTHING, json!({})).await.ok().clone();
+    let editor = app.token_for(Role::Editor).await;
+    let front_desk = app.token_for(Role::FrontDesk).await;
+    for (name, document, variables) in cases {
+        for (who, token) in [
+            ("EDITOR", Some(&editor)),
+            ("FRONT_DESK", Some(&front_desk)),
+            ("anonymous", None),
+        ] {
+            let res = match token {
+                Some(token) => app.gql_as(token, document, variables.clone()).await,
+                None => app.gql(document, variables.clone()).await,
+            };
+            let want = if token.is_some() {
+                "FORBIDDEN"
+            } else {
+                "UNAUTHENTICATED"
+            };
+            assert_eq!(res.error_code(), Some(want), "{name} as {who}: {res:#?}");
+            assert_eq!(res.data, Value::Null, "{name} as {who}");
+        }
+    }
+    let after = app.gql(EVERYTHING, json!({})).await.ok().clone();
+    assert_eq!(
+        before, after,
+        "a refused write changed what the public sees"
+    );
+    assert_eq!(audit_trail(app).await, Vec::<(String, String)>::new());
+    // The same cases as ADMIN pass the guard (they may still have user errors).
+    let admin = app.token_for(Role::Admin).await;
+    for (name, document, variables) in cases {
+        let res = app.gql_as(&admin, document, variables.clone()).await;
+        assert!(res.errors.is_empty(), "{name} as ADMIN: {res:#?}");
+    }
+}
+
+async fn therapist(app: &TestApp, slug: &str) -> Value {
+    let query =
+        format!("query($slug: String!) {{ therapist(slug: $slug) {{ {THERAPIST_FIELDS} }} }}");
+    app.gql(&query, json!({ "slug": slug })).await.ok()["therapist"].clone()
+}
+
+/// The slugs of the services `location(slug:)` offers.
+async fn offered_at(app: &TestApp, location: &str) -> Vec<String> {
+    let res = app
+        .gql(
+            "query($slug: String!) { location(slug: $slug) { services { slug } } }",
+            json!({ "slug": location }),
+        )
+        .await;
+    pluck(&res.ok()["location"]["services"], "slug")
+}
+
+async fn directory_slugs(app: &TestApp, filter: Value) -> Vec<String> {
+    let res = app
+        .gql(
+            "query($filter: TherapistFilter) { therapists(first: 100, filter: $filter) { nodes { slug } } }",
+            json!({ "filter": filter }),
+        )
+        .await;
+    pluck(&res.ok()["therapists"], "slug")
+}
+
+async fn therapist_rows(app: &TestApp) -> u64 {
+    therapist::Entity::find().count(&app.db).await.unwrap()
+}
+
+fn new_therapist() -> Value {
+    json!({
+        "firstName": "  Zoë ",
+        "lastName": "Adler",
+        "credentials": "LMT",
+        "title": "Massage Therapist",
+        "bio": "Zoë treats **tension headaches**.\n\n<script>alert(1)</script>",
+        "photoUrl": "https://example.com/images/zoe-adler.jpg",
+        "languages": ["EN", "pt-BR", "en"],
+        "acceptingNewPatients": true,
+    })
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_therapist_whom_the_directory_then_lists() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let res = app
+        .gql_as(
+            &admin,
+            &create_therapist(),
+            json!({ "input": new_therapist() }),
+        )
+        .await;
+    let created = &done(&res, "createTherapist")["therapist"];
+    assert_eq!(created["slug"], "zoe-adler");
+    assert_eq!(created["firstName"], "Zoë", "names are trimmed");
+    assert_eq!(created["fullName"], "Zoë Adler");
+    assert_eq!(created["languages"], json!(["en", "pt-br"]));
+    assert_eq!(created["active"], true);
+    assert_eq!(created["services"], json!([]));
+    let html = created["bioHtml"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>tension headaches</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+
+    let public = therapist(&app, "zoe-adler").await;
+    assert_eq!(public, *created);
+    assert_eq!(
+        directory_slugs(&app, json!({ "language": "pt-BR" })).await,
+        ["zoe-adler"]
+    );
+    assert_audited(&app, &[("createTherapist", subject(&created["id"]))]).await;
+}
+
+#[tokio::test]
+async fn a_namesake_gets_a_numbered_slug_and_a_chosen_slug_must_be_free() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let mut input = new_therapist();
+    input["firstName"] = json!("María");
+    input["lastName"] = json!("González");
+    let res = app
+        .gql_as(
+            &admin,
+            &create_therapist(),
+            json!({ "input": input.clone() }),
+        )
+        .await;
+    assert_eq!(
+        done(&res, "createTherapist")["therapist"]["slug"],
+        "maria-gonzalez-2"
+    );
+
+    let rows = therapist_rows(&app).await;
+    input["slug"] = json!("maria-gonzalez");
+    let res = app
+        .gql_as(&admin, &create_therapist(), json!({ "input": input }))
+        .await;
+    let payload = &res.ok()["createTherapist"];
+    assert_eq!(payload["therapist"], Value::Null);
+    assert_eq!(problems(payload), expected(&[("input.slug", "TAKEN")]));
+    assert_eq!(therapist_rows(&app).await, rows);
+    assert_eq!(audit_trail(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_bad_therapist_is_refused_with_every_problem_at_once_and_nothing_is_stored() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let rows = therapist_rows(&app).await;
+    let input = json!({
+        "firstName": "   ",
+        "lastName": "Adler",
+        "credentials": "LMT",
+        "title": "x".repeat(201),
+        "bio": "",
+        "photoUrl": "javascript:alert(1)",
+        "languages": ["en", "english please", "e"],
+        "acceptingNewPatients": true,
+        "slug": "Zoe Adler",
+    });
+    let res = app
+        .gql_as(&admin, &create_therapist(), json!({ "input": input }))
+        .await;
+    let payload = &res.ok()["createTherapist"];
+    assert_eq!(payload["therapist"], Value::Null);
+    assert_eq!(
+        problems(payload),
+        expected(&[
+            ("input.firstName", "REQUIRED"),
+            ("input.title", "INVALID_LENGTH"),
+            ("input.photoUrl", "INVALID_FORMAT"),
+            ("input.languages.1", "INVALID_FORMAT"),
+            ("input.languages.2", "INVALID_FORMAT"),
+            ("input.slug", "INVALID_FORMAT"),
+        ])
+    );
+    assert_eq!(therapist_rows(&app).await, rows);
+    assert!(audit_trail(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_update_changes_only_the_fields_given() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let before = therapist(&app, "maria-gonzalez").await;
+    let input = json!({
+        "title": "Senior Medical Massage Therapist",
+        "photoUrl": null,
+        "languages": ["es"],
+        "acceptingNewPatients": false,
+        "slug": "maria-g",
+    });
+    let res = app
+        .gql_as(
+            &admin,
+            &update_therapist(),
+            json!({ "id": before["id"], "input": input }),
+        )
+        .await;
+    let updated = &done(&res, "updateTherapist")["therapist"];
+    assert_eq!(updated["title"], "Senior Medical Massage Therapist");
+    assert_eq!(updated["photoUrl"], Value::Null);
+    assert_eq!(updated["languages"], json!(["es"]));
+    assert_eq!(updated["acceptingNewPatients"], false);
+    assert_eq!(updated["slug"], "maria-g");
+    for unchanged in [
+        "firstName",
+        "lastName",
+        "credentials",
+        "bio",
+        "bioHtml",
+        "services",
+        "certifications",
+    ] {
+        assert_eq!(updated[unchanged], before[unchanged], "{unchanged}");
+    }
+    assert_eq!(therapist(&app, "maria-gonzalez").await, Value::Null);
+    assert_eq!(therapist(&app, "maria-g").await, *updated);
+
+    // A root-relative photo path is fine; the bio is rendered again.
+    let input =
+        json!({ "photoUrl": "/images/therapists/maria.jpg", "bio": "Now *in* Evanston too." });
+    let res = app
+        .gql_as(
+            &admin,
+            &update_therapist(),
+            json!({ "id": before["id"], "input": input }),
+        )
+        .await;
+    let updated = &done(&res, "updateTherapist")["therapist"];
+    assert_eq!(updated["photoUrl"], "/images/therapists/maria.jpg");
+    assert_eq!(updated["bioHtml"], "<p>Now <em>in</em> Evanston too.</p>\n");
+    assert_audited(
+        &app,
+        &[
+            ("updateTherapist", subject(&before["id"])),
+            ("updateTherapist", subject(&before["id"])),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_id_is_not_found_and_the_input_is_still_checked() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let service_id = global_id(&app, "service", "medical-massage").await;
+    for id in [service_id.as_str(), "nope", "VGhlcmFwaXN0Ojk5OTk"] {
+        let res = app
+            .gql_as(
+                &admin,
+                &update_therapist(),
+                json!({ "id": id, "input": { "lastName": "" } }),
+            )
+            .await;
+        assert_eq!(
+            problems(&res.ok()["updateTherapist"]),
+            expected(&[("input.lastName", "REQUIRED"), ("id", "NOT_FOUND")]),
+            "{id}"
+        );
+        for document in [deactivate_therapist(), set_services(), set_locations()] {
+            let res = app
+                .gql_as(&admin, &document, json!({ "id": id, "slugs": [] }))
+                .await;
+            let payload = res.ok().as_object().unwrap().values().next().unwrap();
+            assert_eq!(problems(payload), expected(&[("id", "NOT_FOUND")]), "{id}");
+        }
+    }
+    assert!(audit_trail(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_deactivated_therapist_leaves_the_directory_and_what_their_location_offered() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let ana = global_id(&app, "therapist", "ana-ribeiro").await;
+    // Ana is the only therapist offering spa massage at the Loop.
+    assert!(
+        offered_at(&app, "chicago-loop")
+            .await
+            .contains(&"spa-massage".to_owned())
+    );
+
+    let res = app
+        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana }))
+        .await;
+    let payload = &done(&res, "deactivateTherapist")["therapist"];
+    assert_eq!(payload["active"], false);
+    assert_eq!(therapist(&app, "ana-ribeiro").await, Value::Null);
+    assert!(
+        !directory_slugs(&app, json!(null))
+            .await
+            .contains(&"ana-ribeiro".to_owned())
+    );
+    assert_eq!(
+        offered_at(&app, "chicago-loop").await,
+        [
+            "medical-massage",
+            "physical-therapy-evaluation",
+            "manual-therapy",
+            "sports-massage"
+        ]
+    );
+    let res = app
+        .gql(
+            r#"{ service(slug: "spa-massage") { locations { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        pluck(&res.ok()["service"]["locations"], "slug"),
+        ["denver-highlands", "boulder"]
+    );
+    // Again: nothing more to do, and no error, so a retry is safe.
+    let res = app
+        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana }))
+        .await;
+    done(&res, "deactivateTherapist");
+
+    // Listed again, she offers spa massage at the Loop again.
+    let res = app
+        .gql_as(
+            &admin,
+            &update_therapist(),
+            json!({ "id": ana, "input": { "active": true } }),
+        )
+        .await;
+    assert_eq!(done(&res, "updateTherapist")["therapist"]["active"], true);
+    assert_eq!(therapist(&app, "ana-ribeiro").await["slug"], "ana-ribeiro");
+    assert!(
+        offered_at(&app, "chicago-loop")
+            .await
+            .contains(&"spa-massage".to_owned())
+    );
+    let ana_subject = subject(&json!(ana));
+    assert_audited(
+        &app,
+        &[
+            ("deactivateTherapist", ana_subject.clone()),
+            ("deactivateTherapist", ana_subject.clone()),
+            ("updateTherapist", ana_subject),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn setting_a_therapists_services_changes_what_their_location_offers() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let maria = global_id(&app, "therapist", "maria-gonzalez").await;
+    assert!(
+        offered_at(&app, "chicago-loop")
+            .await
+            .contains(&"sports-massage".to_owned())
+    );
+
+    let res = app
+        .gql_as(
+            &admin,
+            &set_services(),
+            json!({ "id": maria, "slugs": ["spa-massage", "medical-massage", "spa-massage"] }),
+        )
+        .await;
+    let updated = &done(&res, "setTherapistServices")["therapist"];
+    assert_eq!(
+        pluck(&updated["services"], "slug"),
+        ["medical-massage", "spa-massage"]
+    );
+    // Maria was the only one offering sports massage at the Loop; Ana still
+    // offers medical massage there.
+    assert_eq!(
+        offered_at(&app, "chicago-loop").await,
+        [
+            "medical-massage",
+            "spa-massage",
+            "physical-therapy-evaluation",
+            "manual-therapy"
+        ]
+    );
+    assert_eq!(
+        directory_slugs(
+            &app,
+            json!({ "service": "spa-massage", "location": "chicago-loop" })
+        )
+        .await,
+        ["maria-gonzalez", "ana-ribeiro"]
+    );
+
+    // An empty list takes every service away.
+    let res = app
+        .gql_as(&admin, &set_services(), json!({ "id": maria, "slugs": [] }))
+        .await;
+    assert_eq!(
+        done(&res, "setTherapistServices")["therapist"]["services"],
+        json!([])
+    );
+    assert_audited(
+        &app,
+        &[
+            ("setTherapistServices", subject(&json!(maria))),
+            ("setTherapistServices", subject(&json!(maria))),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_or_retired_services_are_reported_by_index_and_nothing_changes() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    app.exec("UPDATE service SET active = false WHERE slug = 'sports-massage'")
+        .await;
+    let before = therapist(&app, "daniel-kowalski").await;
+    let offered = offered_at(&app, "chicago-loop").await;
+    let res = app
+        .gql_as(
+            &admin,
+            &set_services(),
+            json!({
+                "id": before["id"],
+                "slugs": ["medical-massage", "dry-needling", "sports-massage", " "],
+            }),
+        )
+        .await;
+    let payload = &res.ok()["setTherapistServices"];
+    assert_eq!(payload["therapist"], Value::Null);
+    assert_eq!(
+        problems(payload),
+        expected(&[
+            ("serviceSlugs.1", "NOT_FOUND"),
+            ("serviceSlugs.3", "NOT_FOUND"),
+            ("serviceSlugs.2", "INVALID_STATE"),
+        ])
+    );
+    assert_eq!(therapist(&app, "daniel-kowalski").await, before);
+    assert_eq!(offered_at(&app, "chicago-loop").await, offered);
+    assert!(audit_trail(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let res = app
+        .gql_as(
+            &admin,
+            r#"mutation($input: CreateLocationInput!) { createLocation(input: $input) { location { id } userErrors { code } } }"#,
+            json!({ "input": {
+                "name": "Evanston",
+                "address": { "street": "1 Main St", "city": "Evanston", "region": "IL", "postalCode": "60201", "country": "US" },
+                "timeZone": "America/Chicago",
+                "phone": { "display": "(847) 555-0100", "e164": "+18475550100" },
+                "email": "evanston@example.com",
+            } }),
+        )
+        .await;
+    let evanston = done(&res, "createLocation")["location"]["id"].clone();
+    let daniel = global_id(&app, "therapist", "daniel-kowalski").await;
+    assert_eq!(offered_at(&app, "evanston").await, Vec::<String>::new());
+
+    let res = app
+        .gql_as(
+            &admin,
+            &set_locations(),
+            json!({ "id": daniel, "slugs": ["evanston"] }),
+        )
+        .await;
+    let updated = &done(&res, "setTherapistLocations")["therapist"];
+    assert_eq!(pluck(&updated["locations"], "slug"), ["evanston"]);
+    // Daniel was the Loop's only physical therapist.
+    assert_eq!(
+        offered_at(&app, "chicago-loop").await,
+        ["medical-massage", "spa-massage", "sports-massage"]
+    );
+    assert_eq!(
+        offered_at(&app, "evanston").await,
+        ["physical-therapy-evaluation", "manual-therapy"]
+    );
+    assert_eq!(
+        directory_slugs(&app, json!({ "location": "evanston" })).await,
+        ["daniel-kowalski"]
+    );
+
+    // Unknown slugs: named by index, nothing moves.
+    let res = app
+        .gql_as(
+            &admin,
+            &set_locations(),
+            json!({ "id": daniel, "slugs": ["boulder", "atlantis", "chicago-loop"] }),
+        )
+        .await;
+    assert_eq!(
+        problems(&res.ok()["setTherapistLocations"]),
+        expected(&[("locationSlugs.1", "NOT_FOUND")])
+    );
+    assert_eq!(
+        pluck(
+            &therapist(&app, "daniel-kowalski").await["locations"],
+            "slug"
+        ),
+        ["evanston"]
+    );
+    assert_audited(
+        &app,
+        &[
+            ("createLocation", subject(&evanston)),
+            ("setTherapistLocations", subject(&json!(daniel))),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_and_updates_a_certification() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let input = json!({
+        "name": "Dry Needling",
+        "issuingBody": "Institute of Functional Dry Needling",
+        "description": "Training in trigger point dry needling.",
+        "url": "https://example.com/certifications/dry-needling",
+    });
+    let res = app
+        .gql_as(&admin, &create_certification(), json!({ "input": input }))
+        .await;
+    let created = done(&res, "createCertification")["certification"].clone();
+    assert_eq!(created["slug"], "dry-needling");
+    let res = app
+        .gql(CERTIFICATION, json!({ "slug": "dry-needling" }))
+        .await;
+    assert_eq!(res.ok()["certification"]["name"], "Dry Needling");
+    assert_eq!(res.data["certification"]["holders"], json!([]));
+
+    let res = app
+        .gql_as(
+            &admin,
+            &update_certification(),
+            json!({ "id": created["id"], "input": { "name": "Dry Needling Level 1", "url": null } }),
+        )
+        .await;
+    let updated = &done(&res, "updateCertification")["certification"];
+    assert_eq!(updated["name"], "Dry Needling Level 1");
+    assert_eq!(updated["url"], Value::Null);
+    assert_eq!(updated["slug"], "dry-needling", "renaming keeps the slug");
+    assert_eq!(updated["issuingBody"], created["issuingBody"]);
+    let res = app.gql("{ certifications { slug name } }", json!({})).await;
+    assert!(
+        res.ok()["certifications"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "slug": "dry-needling", "name": "Dry Needling Level 1" }))
+    );
+    assert_audited(
+        &app,
+        &[
+            ("createCertification", subject(&created["id"])),
+            ("updateCertification", subject(&created["id"])),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_certification_is_refused_with_every_problem_at_once() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let input = json!({
+        "name": "",
+        "issuingBody": "Somebody",
+        "description": " ",
+        "url": "ftp://example.com/x",
+        "slug": "myofascial-release",
+    });
+    let res = app
+        .gql_as(&admin, &create_certification(), json!({ "input": input }))
+        .await;
+    assert_eq!(
+        problems(&res.ok()["createCertification"]),
+        expected(&[
+            ("input.name", "REQUIRED"),
+            ("input.description", "REQUIRED"),
+            ("input.url", "INVALID_FORMAT"),
+            ("input.slug", "TAKEN"),
+        ])
+    );
+    let trigger = global_id(&app, "certification", "trigger-point-therapy").await;
+    let res = app
+        .gql_as(
+            &admin,
+            &update_certification(),
+            json!({ "id": trigger, "input": { "slug": "myofascial-release" } }),
+        )
+        .await;
+    assert_eq!(
+        problems(&res.ok()["updateCertification"]),
+        expected(&[("input.slug", "TAKEN")])
+    );
+    let res = app.gql("{ certifications { slug } }", json!({})).await;
+    assert_eq!(res.ok()["certifications"].as_array().unwrap().len(), 6);
+    assert!(audit_trail(&app).await.is_empty());
+}
+
+fn award(therapist: &str, certification: &str, issued: i64, expires: Option<i64>) -> Value {
+    let today = Utc::now().date_naive();
+    let day = |d: i64| {
+        if d >= 0 {
+            today + Days::new(d.unsigned_abs())
+        } else {
+            today - Days::new(d.unsigned_abs())
+        }
+    };
+    json!({
+        "therapistSlug": therapist,
+        "certificationSlug": certification,
+        "issuedOn": day(issued).to_string(),
+        "expiresOn": expires.map(|d| day(d).to_string()),
+        "credentialId": "MLD-9001",
+        "verified": true,
+    })
+}
+
+#[tokio::test]
+async fn an_award_shows_on_the_therapist_and_among_the_holders() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let input = award(
+        "maria-gonzalez",
+        "manual-lymphatic-drainage",
+        -10,
+        Some(720),
+    );
+    let res = app
+        .gql_as(&admin, &award_certification(), json!({ "input": input }))
+        .await;
+    let awarded = &done(&res, "awardCertification")["therapistCertification"];
+    assert_eq!(awarded["slug"], "manual-lymphatic-drainage");
+    assert_eq!(awarded["therapist"]["slug"], "maria-gonzalez");
+    assert_eq!(awarded["issuedOn"], input["issuedOn"]);
+    assert_eq!(awarded["expiresOn"], input["expiresOn"]);
+    assert_eq!(awarded["credentialId"], "MLD-9001");
+    assert_eq!(awarded["status"], "ACTIVE");
+
+    let maria = therapist(&app, "maria-gonzalez").await;
+    assert_eq!(
+        pluck(&maria["certifications"], "slug"),
+        [
+            "manual-lymphatic-drainage",
+            "myofascial-release",
+            "trigger-point-therapy"
+        ]
+    );
+    let res = app
+        .gql(
+            CERTIFICATION,
+            json!({ "slug": "manual-lymphatic-drainage" }),
+        )
+        .await;
+    let holders: Vec<String> = res.ok()["certification"]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["therapist"]["slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(holders, ["maria-gonzalez", "linh-nguyen"]);
+    assert_eq!(
+        directory_slugs(
+            &app,
+            json!({ "certification": "manual-lymphatic-drainage" })
+        )
+        .await,
+        ["maria-gonzalez", "linh-nguyen"]
+    );
+    assert_audited(&app, &[("awardCertification", subject(&maria["id"]))]).await;
+}
+
+#[tokio::test]
+async fn awarding_a_held_certification_again_renews_it() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    // James's trigger point certification expired 30 days ago.
+    let mut input = award("james-okafor", "trigger-point-therapy", -5, None);
+    input["credentialId"] = json!(null);
+    input["verified"] = json!(false);
+    let res = app
+        .gql_as(&admin, &award_certification(), json!({ "input": input }))
+        .await;
+    let renewed = &done(&res, "awardCertification")["therapistCertification"];
+    assert_eq!(renewed["status"], "ACTIVE");
+    assert_eq!(renewed["expiresOn"], Value::Null);
+    assert_eq!(renewed["credentialId"], Value::Null);
+    assert_eq!(renewed["verified"], false);
+
+    let james = therapist(&app, "james-okafor").await;
+    let held: Vec<&Value> = james["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["slug"] == "trigger-point-therapy")
+        .collect();
+    assert_eq!(held.len(), 1, "held once, with the new dates");
+    assert_eq!(held[0]["issuedOn"], input["issuedOn"]);
+    let james_id = clinic_api::graphql::ids::decode_as("Therapist", james["id"].as_str().unwrap());
+    let rows = therapist_certification::Entity::find()
+        .filter(therapist_certification::Column::TherapistId.eq(james_id.unwrap()))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 2);
+    assert_eq!(
+        directory_slugs(&app, json!({ "certification": "trigger-point-therapy" })).await,
+        ["maria-gonzalez", "sarah-mitchell", "james-okafor"]
+    );
+}
+
+#[tokio::test]
+async fn an_award_must_expire_after_it_is_issued_and_name_what_exists() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let cases = [
+        (
+            award("maria-gonzalez", "prenatal-massage", -10, Some(-10)),
+            expected(&[("input.expiresOn", "OUT_OF_RANGE")]),
+        ),
+        (
+            award("maria-gonzalez", "prenatal-massage", 30, Some(400)),
+            expected(&[("input.issuedOn", "OUT_OF_RANGE")]),
+        ),
+        (
+            award("nobody", "nothing", -10, Some(-20)),
+            expected(&[
+                ("input.expiresOn", "OUT_OF_RANGE"),
+                ("input.therapistSlug", "NOT_FOUND"),
+                ("input.certificationSlug", "NOT_FOUND"),
+            ]),
+        ),
+    ];
+    for (input, want) in cases {
+        let res = app
+            .gql_as(&admin, &award_certification(), json!({ "input": input }))
+            .await;
+        let payload = &res.ok()["awardCertification"];
+        assert_eq!(payload["therapistCertification"], Value::Null);
+        assert_eq!(problems(payload), want, "{input}");
+    }
+    let res = app
+        .gql(CERTIFICATION, json!({ "slug": "prenatal-massage" }))
+        .await;
+    assert_eq!(
+        pluck(&res.ok()["certification"]["holders"], "slug").len(),
+        1
+    );
+    assert!(audit_trail(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn revoking_a_certification_removes_the_award() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for(Role::Admin).await;
+    let vars = json!({ "therapist": "maria-gonzalez", "certification": "trigger-point-therapy" });
+    let res = app
+        .gql_as(&admin, &revoke_certification(), vars.clone())
+        .await;
+    let maria = &done(&res, "revokeCertification")["therapist"];
+    assert_eq!(
+        pluck(&maria["certifications"], "slug"),
+        ["myofascial-release"]
+    );
+    assert_eq!(
+        pluck(
+            &therapist(&app, "maria-gonzalez").await["certifications"],
+            "slug"
+        ),
+        ["myofascial-release"]
+    );
+    let res = app
+        .gql(CERTIFICATION, json!({ "slug": "trigger-point-therapy" }))
+        .await;
+    let holders: Vec<&str> = res.ok()["certification"]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["therapist"]["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders, ["sarah-mitchell"]);
+
+    // Not held any more; unknown slugs are named.
+    let res = app.gql_as(&admin, &revoke_certification(), vars).await;
+    assert_eq!(
+        problems(&res.ok()["revokeCertification"]),
+        expected(&[("certificationSlug", "NOT_FOUND")])
+    );
+    let res = app
+        .gql_as(
+            &admin,
+            &revoke_certification(),
+            json!({ "therapist": "nobody", "certification": "nothing" }),
+        )
+        .await;
+    assert_eq!(
+        problems(&res.ok()["revokeCertification"]),
+        expected(&[
+            ("therapistSlug", "NOT_FOUND"),
+            ("certificationSlug", "NOT_FOUND")
+        ])
+    );
+    assert_audited(&app, &[("revokeCertification", subject(&maria["id"]))]).await;
+}
+
+#[tokio::test]
+async fn only_admins_may_change_the_directory() {
+    let app = TestApp::with_demo().await;
+    let maria = global_id(&app, "therapist", "maria-gonzalez").await;
+    let myofascial = global_id(&app, "certification", "myofascial-release").await;
+    let cases = [
+        (
+            "createTherapist",
+            create_therapist(),
+            json!({ "input": new_therapist() }),
+        ),
+        (
+            "updateTherapist",
+            update_therapist(),
+            json!({ "id": maria, "input": { "title": "Owner" } }),
+        ),
+        (
+            "deactivateTherapist",
+            deactivate_therapist(),
+            json!({ "id": maria }),
+        ),
+        (
+            "setTherapistServices",
+            set_services(),
+            json!({ "id": maria, "slugs": ["spa-massage"] }),
+        ),
+        (
+            "setTherapistLocations",
+            set_locations(),
+            json!({ "id": maria, "slugs": ["boulder"] }),
+        ),
+        (
+            "createCertification",
+            create_certification(),
+            json!({ "input": { "name": "Dry Needling", "issuingBody": "IFDN", "description": "Needles." } }),
+        ),
+        (
+            "updateCertification",
+            update_certification(),
+            json!({ "id": myofascial, "input": { "name": "MFR" } }),
+        ),
+        (
+            "awardCertification",
+            award_certification(),
+            json!({ "input": award("maria-gonzalez", "prenatal-massage", -1, None) }),
+        ),
+        (
+            "revokeCertification",
+            revoke_certification(),
+            json!({ "therapist": "maria-gonzalez", "certification": "trigger-point-therapy" }),
+        ),
+    ];
+    assert_only_admins_may(&app, &cases).await;
+}
