@@ -1,5 +1,6 @@
 //! `Organization`: the clinic itself and its contact details.
 
+use async_graphql::futures_util;
 use async_graphql::{Context, ID, Json, Object, Result};
 use entity::organization;
 use serde_json::{Value, json};
@@ -73,10 +74,11 @@ impl Organization {
     /// `<script type="application/ld+json">` tag.
     async fn json_ld(&self, ctx: &Context<'_>) -> Result<Json<Value>> {
         let o = &self.0;
-        let mut departments = Vec::new();
-        for l in locations::list(db(ctx)).await? {
-            departments.push(location::json_ld(ctx, &l).await?);
-        }
+        let sites = locations::list(db(ctx)).await?;
+        // Together, so that the opening hours of every site load in one batch.
+        let departments =
+            futures_util::future::try_join_all(sites.iter().map(|l| location::json_ld(ctx, l)))
+                .await?;
         Ok(Json(json!({
             "@context": "https://schema.org",
             "@type": ["MedicalClinic", "Physiotherapy"],
