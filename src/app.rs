@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::events::Events;
 use crate::graphql::{self, AppSchema};
 use crate::http;
 
@@ -17,20 +18,25 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: AppSchema,
     pub config: Arc<Config>,
+    pub events: Events,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
-        Self {
-            schema: graphql::build_schema(db.clone(), config.batch_delay),
+    /// The state over `db`; on PostgreSQL it returns once this instance
+    /// listens for the news of the others.
+    pub async fn new(db: DatabaseConnection, config: Config) -> Result<Self, sea_orm::DbErr> {
+        let events = Events::start(&db).await?;
+        Ok(Self {
+            schema: graphql::build_schema(db.clone(), &config, events.clone()),
             db,
             config: Arc::new(config),
-        }
+            events,
+        })
     }
 
     /// The state tests run with, over their own database.
-    pub fn for_tests(db: DatabaseConnection) -> Self {
-        Self::new(db, Config::for_tests())
+    pub async fn for_tests(db: DatabaseConnection) -> Result<Self, sea_orm::DbErr> {
+        Self::new(db, Config::for_tests()).await
     }
 }
 
@@ -42,8 +48,11 @@ pub fn build_app(state: AppState) -> Router {
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then lets requests in
 /// flight finish.
 pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
         .await
 }
 

@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{Role, tokens};
 use crate::config::{Config, DbConfig, ServeConfig};
+use crate::domain::bookings;
 use crate::domain::staff as domain_staff;
 use crate::{app, db, demo, graphql};
 
@@ -202,6 +203,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let config = Config {
         playground: !args.serve.no_playground,
+        booking: args.serve.booking_policy(),
+        trust_forwarded_for: args.serve.trust_forwarded_for,
         ..Config::default()
     };
     println!("clinic-api is serving {}", args.db.redacted_url());
@@ -210,9 +213,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("  Playground: http://{addr}/graphiql");
     }
     println!("  Health:     http://{addr}/healthz, http://{addr}/readyz");
-    let state = app::AppState::new(db, config);
+    let state = app::AppState::new(db.clone(), config)
+        .await
+        .context("cannot listen for events on the database")?;
+    tokio::spawn(prune_every_hour(db));
     app::serve(listener, app::build_app(state)).await?;
     Ok(())
+}
+
+/// Forgets expired idempotency keys and rate-limit counts, hourly.
+async fn prune_every_hour(db: DatabaseConnection) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = bookings::prune(&db, Utc::now()).await {
+            tracing::warn!(%error, "could not prune expired idempotency keys");
+        }
+    }
 }
 
 async fn migrate(config: &DbConfig, action: MigrateAction) -> anyhow::Result<()> {

@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::domain::bookings::Policy;
+use crate::domain::limits::Limit;
+
 /// Where the database lives when nothing else is said: a SQLite file beside the
 /// working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://clinic.db?mode=rwc";
@@ -31,6 +34,48 @@ pub struct ServeConfig {
     /// Do not serve the GraphiQL playground.
     #[arg(long, env = "NO_PLAYGROUND")]
     pub no_playground: bool,
+    /// Booking requests stored per client IP address and hour (0: no limit).
+    #[arg(long, env = "BOOKING_LIMIT_PER_IP", default_value_t = 10)]
+    pub booking_limit_per_ip: u32,
+    /// Booking requests stored per email address and hour (0: no limit).
+    #[arg(long, env = "BOOKING_LIMIT_PER_EMAIL", default_value_t = 5)]
+    pub booking_limit_per_email: u32,
+    /// A booking form sent sooner than this many seconds after it was opened
+    /// (`formOpenedAt`) is stored as spam.
+    #[arg(long, env = "BOOKING_MIN_FILL_SECONDS", default_value_t = 3)]
+    pub booking_min_fill_seconds: u32,
+    /// Country whose numbering a phone number without `+` is read in (ISO 3166 code).
+    #[arg(long, env = "PHONE_REGION", default_value = "US", value_parser = parse_region)]
+    pub phone_region: phonenumber::country::Id,
+    /// Take the client's IP address from the last `X-Forwarded-For` entry
+    /// (set it only behind a reverse proxy that writes that header).
+    #[arg(long, env = "TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+fn parse_region(text: &str) -> Result<phonenumber::country::Id, String> {
+    text.trim()
+        .to_uppercase()
+        .parse()
+        .map_err(|_| format!("{text:?} is not an ISO 3166 country code such as US or GB"))
+}
+
+impl ServeConfig {
+    /// How booking requests are guarded, as these settings say.
+    pub fn booking_policy(&self) -> Policy {
+        let hourly = |max: u32| {
+            (max > 0).then_some(Limit {
+                max,
+                window: chrono::Duration::hours(1),
+            })
+        };
+        Policy {
+            per_ip: hourly(self.booking_limit_per_ip),
+            per_email: hourly(self.booking_limit_per_email),
+            min_fill_time: chrono::Duration::seconds(i64::from(self.booking_min_fill_seconds)),
+            phone_region: self.phone_region,
+        }
+    }
 }
 
 impl DbConfig {
@@ -71,6 +116,10 @@ pub struct Config {
     pub playground: bool,
     /// How long a relation load waits to gather keys from sibling fields.
     pub batch_delay: Duration,
+    /// How booking requests are guarded against abuse.
+    pub booking: Policy,
+    /// Whether the client's address is read from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -78,6 +127,8 @@ impl Default for Config {
         Self {
             playground: true,
             batch_delay: Duration::from_millis(1),
+            booking: Policy::default(),
+            trust_forwarded_for: false,
         }
     }
 }

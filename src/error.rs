@@ -18,6 +18,8 @@ pub enum AppError {
         retry_after_secs: i64,
     },
     BadUserInput(String),
+    /// An idempotency key came back with a different request than its first.
+    IdempotencyConflict,
     Db(sea_orm::DbErr),
     Internal(String),
 }
@@ -32,6 +34,7 @@ impl AppError {
             Self::Forbidden => "FORBIDDEN",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
+            Self::IdempotencyConflict => "IDEMPOTENCY_CONFLICT",
             Self::Db(_) | Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -43,6 +46,9 @@ impl AppError {
             Self::Forbidden => "your role does not allow this",
             Self::RateLimited { .. } => "too many attempts; try again later",
             Self::BadUserInput(message) => message,
+            Self::IdempotencyConflict => {
+                "this idempotency key was used for a different request; use a new key for a new request"
+            }
             Self::Db(_) | Self::Internal(_) => "internal server error",
         }
     }

@@ -58,6 +58,8 @@ pub struct Model {
     pub status: BookingStatus,
     pub submitted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the patient's details were removed under the retention setting.
+    pub anonymised_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub from_status: Option<String>,
     pub to_status: Option<String>,
     pub note: Option<String>,
+    /// The therapist an assignment named; `None` for other events, or an unassignment.
+    pub therapist_id: Option<i32>,
     pub at: DateTimeUtc,
 }
 

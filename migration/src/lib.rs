@@ -15,6 +15,7 @@ mod m20261127_000004_create_articles;
 mod m20261127_000005_create_staff;
 mod m20261127_000006_create_booking_requests;
 mod m20261127_000007_create_audit_and_login_attempts;
+mod m20261127_000008_booking_safeguards;
 mod util;
 
 /// Every migration, oldest first.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_staff::Migration),
             Box::new(m20261127_000006_create_booking_requests::Migration),
             Box::new(m20261127_000007_create_audit_and_login_attempts::Migration),
+            Box::new(m20261127_000008_booking_safeguards::Migration),
         ]
     }
 }

@@ -2,9 +2,11 @@
 //! how lists are filtered and paged, how text is rendered and hours are read.
 
 pub mod articles;
+pub mod bookings;
 pub mod audit;
 pub mod certifications;
 pub mod hours;
+pub mod limits;
 pub mod locations;
 pub mod markdown;
 pub mod organization;

@@ -27,6 +27,8 @@ pub enum Code {
     NotFound,
     /// The object is not in a state that allows this.
     InvalidState,
+    /// The object changed since the client read it (a compare-and-swap failed).
+    StaleStatus,
 }
 
 /// Where in the input a value sits, e.g. `["input", "hours", "2", "closes"]`.
@@ -76,6 +78,17 @@ pub enum WriteError {
 }
 
 pub type WriteResult<T> = Result<T, WriteError>;
+
+impl WriteError {
+    /// One problem with the input.
+    pub fn invalid(field: &Field, code: Code, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![Problem {
+            field: field.clone(),
+            code,
+            message: message.into(),
+        }])
+    }
+}
 
 impl From<AppError> for WriteError {
     fn from(error: AppError) -> Self {

@@ -34,6 +34,12 @@ type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
 /// An active therapist by id (article authors, certification holders).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TherapistById(pub i32);
+/// A service by id, active or not (what a booking request asked for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ServiceById(pub i32);
+/// A location by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LocationById(pub i32);
 /// The certifications a therapist holds, current or not, by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CertificationsOfTherapist(pub i32);
@@ -130,6 +136,32 @@ impl Loader<TherapistById> for Loaders {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|t| (TherapistById(t.id), t)).collect())
+    }
+}
+
+impl Loader<ServiceById> for Loaders {
+    type Value = service::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[ServiceById]) -> LoadResult<ServiceById, Self::Value> {
+        let rows = service::Entity::find()
+            .filter(service::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|s| (ServiceById(s.id), s)).collect())
+    }
+}
+
+impl Loader<LocationById> for Loaders {
+    type Value = location::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[LocationById]) -> LoadResult<LocationById, Self::Value> {
+        let rows = location::Entity::find()
+            .filter(location::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|l| (LocationById(l.id), l)).collect())
     }
 }
 

@@ -6,36 +6,51 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
 use std::hash::Hash;
-use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 use sea_orm::DatabaseConnection;
 
+use crate::config::Config;
 use crate::error::AppError;
+use crate::events::Events;
 use loaders::Loaders;
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// What the transport knows about a request that resolvers may need.
+#[derive(Clone, Debug, Default)]
+pub struct RequestInfo {
+    /// The client's address, when known.
+    pub client_ip: Option<std::net::IpAddr>,
+    /// The `Idempotency-Key` header, when sent.
+    pub idempotency_key: Option<String>,
+}
 
 /// Deepest nesting a document may have.
 pub const MAX_DEPTH: usize = 16;
 
-/// Builds the schema over this database. Relation loads wait `batch_delay` to
-/// gather the keys of a whole list into one statement.
-pub fn build_schema(db: DatabaseConnection, batch_delay: Duration) -> AppSchema {
-    let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(batch_delay);
+/// Builds the schema over this database. Relation loads wait
+/// `config.batch_delay` to gather the keys of a whole list into one statement;
+/// `events` carries news between writers and subscribers.
+pub fn build_schema(db: DatabaseConnection, config: &Config, events: Events) -> AppSchema {
+    let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(config.batch_delay);
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .data(loader)
     .data(db)
+    .data(events)
+    .data(config.booking.clone())
     .limit_depth(MAX_DEPTH)
     .finish()
 }
@@ -45,7 +60,7 @@ pub fn sdl() -> String {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .finish()
     .sdl()

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, and the translation between HTTP and GraphQL.
 
 mod auth;
+mod client;
 mod graphql;
 mod health;
 mod playground;

@@ -90,7 +90,8 @@ impl TestApp {
             }
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let router = build_app(AppState::for_tests(db.clone()));
+        let state = AppState::for_tests(db.clone()).await.expect("state");
+        let router = build_app(state);
         Self {
             router,
             db,
@@ -109,8 +110,11 @@ impl TestApp {
     }
 
     /// The same database behind a router built with `config`.
-    pub fn with_config(mut self, config: Config) -> Self {
-        self.router = build_app(AppState::new(self.db.clone(), config));
+    pub async fn with_config(mut self, config: Config) -> Self {
+        let state = AppState::new(self.db.clone(), config)
+            .await
+            .expect("state");
+        self.router = build_app(state);
         self
     }
 
@@ -136,13 +140,34 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> GqlResponse {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        self.gql_from(None, &headers, query, variables).await
+    }
+
+    /// From a client at `client` (as the connection's peer address), with
+    /// these extra headers.
+    pub async fn gql_from(
+        &self,
+        client: Option<std::net::IpAddr>,
+        headers: &[(&str, &str)],
+        query: &str,
+        variables: Value,
+    ) -> GqlResponse {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let mut request =
             Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        if let Some(authorization) = authorization {
-            request = request.header(header::AUTHORIZATION, authorization);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
-        let res = self.request(request.body(Body::from(body)).unwrap()).await;
+        let mut request = request.body(Body::from(body)).unwrap();
+        if let Some(ip) = client {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 40000)));
+        }
+        let res = self.request(request).await;
         let json: Value = serde_json::from_str(&res.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", res.body));
         GqlResponse {

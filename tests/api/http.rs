@@ -213,7 +213,8 @@ async fn a_turned_off_playground_is_not_found() {
     let off = on.with_config(Config {
         playground: false,
         ..Config::for_tests()
-    });
+    })
+    .await;
     for (uri, accept) in [
         ("/graphiql", "text/html"),
         ("/graphql", "text/html,application/xhtml+xml"),

@@ -4,6 +4,7 @@
 mod article_mutations;
 mod articles;
 mod auth;
+mod bookings;
 mod clinic;
 mod clinic_mutations;
 mod demo;

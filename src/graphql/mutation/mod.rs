@@ -3,6 +3,7 @@
 
 mod articles;
 mod auth;
+mod bookings;
 mod clinic;
 mod directory;
 mod payload;
@@ -17,4 +18,5 @@ pub struct MutationRoot(
     articles::ArticleMutation,
     directory::DirectoryMutation,
     clinic::ClinicMutation,
+    bookings::BookingMutation,
 );

@@ -1,6 +1,7 @@
 //! The root `Query`, merged from one object per area.
 
 mod articles;
+mod bookings;
 mod clinic;
 mod directory;
 mod node;
@@ -17,7 +18,10 @@ pub struct QueryRoot(
     articles::ArticleQuery,
     node::NodeQuery,
     staff::StaffQuery,
+    bookings::BookingQuery,
 );
+
+pub(crate) use bookings::booking_id;
 
 /// Page arguments as the domain takes them.
 fn page_args(

@@ -2,6 +2,7 @@
 //! columns the API shows; relations resolve through the batch loaders.
 
 pub mod article;
+pub mod booking;
 pub mod certification;
 pub mod common;
 pub mod location;
@@ -13,6 +14,9 @@ pub mod therapist;
 pub mod user_error;
 
 pub use article::{Article, ArticleConnection, ArticleStatus, Tag};
+pub use booking::{
+    BookingReceipt, BookingRequest, BookingRequestConnection, BookingRequestStatus, ContactMethod,
+};
 pub use certification::{Certification, CertificationStatus, TherapistCertification};
 pub use common::{PageInfo, Phone};
 pub use location::Location;

@@ -23,6 +23,8 @@ pub enum UserErrorCode {
     InvalidState,
     /// The email and password do not match an active account.
     InvalidCredentials,
+    /// Someone else changed the object since it was read; the payload shows it as it is now.
+    StaleStatus,
 }
 
 /// A mistake in the input, tied to the field that holds it.
@@ -56,6 +58,7 @@ impl From<Code> for UserErrorCode {
             Code::Taken => Self::Taken,
             Code::NotFound => Self::NotFound,
             Code::InvalidState => Self::InvalidState,
+            Code::StaleStatus => Self::StaleStatus,
         }
     }
 }

@@ -1,0 +1,402 @@
+//! Storing a booking request exactly once, and what the patient can do with
+//! the reference afterwards.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{booking_idempotency, booking_request, booking_request_event};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DbErr, EntityTrait, NotSet, QueryFilter, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::check::{BookingInput, Checked, check};
+use super::{BookingStatus, event_kind, reference};
+use crate::domain::limits::{self, Limit};
+use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
+use crate::error::AppError;
+use crate::events::{Event, Events};
+
+/// Longest idempotency key accepted.
+pub const MAX_KEY_LENGTH: usize = 200;
+/// Tries at a fresh reference before giving up (each collision is one in
+/// hundreds of millions).
+const REFERENCE_ATTEMPTS: usize = 8;
+
+/// How the service guards the form against abuse.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Stored requests per client IP address and window; `None` for no limit.
+    pub per_ip: Option<Limit>,
+    /// Stored requests per email address and window; `None` for no limit.
+    pub per_email: Option<Limit>,
+    /// A form sent sooner than this after it was opened is taken for a bot's.
+    pub min_fill_time: Duration,
+    /// Where phone numbers without a `+` are dialled from.
+    pub phone_region: phonenumber::country::Id,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        let hourly = |max| {
+            Some(Limit {
+                max,
+                window: Duration::hours(1),
+            })
+        };
+        Self {
+            per_ip: hourly(10),
+            per_email: hourly(5),
+            min_fill_time: Duration::seconds(3),
+            phone_region: phonenumber::country::Id::US,
+        }
+    }
+}
+
+/// A form as it arrived, with what the request around it tells.
+pub struct Submission<'a> {
+    pub input: &'a BookingInput,
+    /// From the `Idempotency-Key` header or the input; the caller has made
+    /// sure the two agree.
+    pub idempotency_key: Option<&'a str>,
+    /// The field people never see; a bot fills it in.
+    pub honeypot: Option<&'a str>,
+    /// When the client says the form was opened.
+    pub form_opened_at: Option<DateTime<Utc>>,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// Stores the request once: a retry with the same idempotency key and the
+/// same input returns the request stored the first time, however the two
+/// calls interleave. A form that looks sent by a bot is stored as SPAM.
+pub async fn submit(
+    db: &DatabaseConnection,
+    events: &Events,
+    policy: &Policy,
+    submission: Submission<'_>,
+    now: DateTime<Utc>,
+) -> WriteResult<booking_request::Model> {
+    let fingerprint = fingerprint(submission.input)?;
+    let key = submission.idempotency_key;
+    if let Some(key) = key {
+        check_key(key)?;
+        if let Some(stored) = replay(db, key, &fingerprint).await? {
+            return Ok(stored);
+        }
+    }
+    let checked = check(db, submission.input, policy.phone_region, now).await?;
+    let spam = looks_like_spam(&submission, policy, now);
+
+    if let (Some(limit), Some(ip)) = (policy.per_ip, submission.client_ip) {
+        count(db, "booking:ip", &ip.to_string(), limit, now).await?;
+    }
+    if let Some(limit) = policy.per_email {
+        count(db, "booking:email", &checked.email, limit, now).await?;
+    }
+
+    let status = if spam {
+        BookingStatus::Spam
+    } else {
+        BookingStatus::New
+    };
+    let txn = db.begin().await?;
+    let stored = insert_with_fresh_reference(&txn, &checked, status, now, reference::generate)
+        .await?;
+    if let Some(key) = key {
+        let claimed = booking_idempotency::Entity::insert(booking_idempotency::ActiveModel {
+            key: Set(key.to_owned()),
+            fingerprint: Set(fingerprint.clone()),
+            booking_request_id: Set(stored.id),
+            created_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(booking_idempotency::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        if claimed == 0 {
+            // Another call with this key got there first and has committed.
+            txn.rollback().await?;
+            return replay(db, key, &fingerprint).await?.ok_or_else(|| {
+                AppError::Internal("an idempotency key vanished while in use".into()).into()
+            });
+        }
+    }
+    log_event(
+        &txn,
+        stored.id,
+        Entry {
+            to: Some(status),
+            ..Entry::new(event_kind::SUBMITTED)
+        },
+        now,
+    )
+    .await?;
+    let news = events
+        .publish_in(&txn, Event::BookingReceived(stored.id))
+        .await?;
+    txn.commit().await?;
+    news.deliver();
+    Ok(stored)
+}
+
+/// The request a key was first used for, when it came with the same input;
+/// IDEMPOTENCY_CONFLICT when it came with another.
+async fn replay(
+    db: &DatabaseConnection,
+    key: &str,
+    fingerprint: &str,
+) -> WriteResult<Option<booking_request::Model>> {
+    let Some(found) = booking_idempotency::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.fingerprint != fingerprint {
+        return Err(AppError::IdempotencyConflict.into());
+    }
+    Ok(booking_request::Entity::find_by_id(found.booking_request_id)
+        .one(db)
+        .await?)
+}
+
+/// SHA-256 of the input, so a retry can be told from a different request
+/// without keeping the input twice.
+fn fingerprint(input: &BookingInput) -> Result<String, AppError> {
+    let json = serde_json::to_vec(input)
+        .map_err(|_| AppError::Internal("a booking form could not be fingerprinted".into()))?;
+    Ok(Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn check_key(key: &str) -> WriteResult<()> {
+    let mut p = Problems::default();
+    if key.is_empty()
+        || key.len() > MAX_KEY_LENGTH
+        || !key.bytes().all(|b| b.is_ascii_graphic())
+    {
+        p.add(
+            &Field::new(&["input", "idempotencyKey"]),
+            Code::InvalidFormat,
+            format!(
+                "the idempotency key must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, e.g. a UUID"
+            ),
+        );
+    }
+    p.finish()
+}
+
+/// A filled honeypot, or a form sent faster than a person can fill it in.
+fn looks_like_spam(submission: &Submission<'_>, policy: &Policy, now: DateTime<Utc>) -> bool {
+    let honeypot = submission.honeypot.is_some_and(|v| !v.trim().is_empty());
+    let too_fast = submission
+        .form_opened_at
+        .is_some_and(|opened| now - opened < policy.min_fill_time);
+    honeypot || too_fast
+}
+
+/// Counts one stored request against `scope`'s limit for `value`.
+async fn count(
+    db: &DatabaseConnection,
+    scope: &str,
+    value: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> WriteResult<()> {
+    match limits::hit(db, &limits::bucket(scope, value), limit, now).await? {
+        Ok(()) => Ok(()),
+        Err(retry_after_secs) => Err(AppError::RateLimited { retry_after_secs }.into()),
+    }
+}
+
+/// Inserts the request under the first reference from `next_reference` that
+/// no other request has.
+pub(super) async fn insert_with_fresh_reference<C: ConnectionTrait>(
+    db: &C,
+    checked: &Checked,
+    status: BookingStatus,
+    now: DateTime<Utc>,
+    mut next_reference: impl FnMut() -> String,
+) -> Result<booking_request::Model, WriteError> {
+    let windows = serde_json::to_value(&checked.windows)
+        .map_err(|_| AppError::Internal("windows could not be stored".into()))?;
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let model = booking_request::Model {
+            id: Uuid::new_v4(),
+            reference: next_reference(),
+            full_name: checked.full_name.clone(),
+            email: checked.email.clone(),
+            phone_e164: checked.phone_e164.clone(),
+            preferred_contact: checked.preferred_contact,
+            service_id: checked.service_id,
+            location_id: checked.location_id,
+            therapist_id: checked.therapist_id,
+            assigned_therapist_id: None,
+            preferred_windows: windows.clone(),
+            new_patient: checked.new_patient,
+            physician_referral: checked.physician_referral,
+            insurance_provider: checked.insurance_provider.clone(),
+            message: checked.message.clone(),
+            consent: true,
+            status,
+            submitted_at: now,
+            updated_at: now,
+            anonymised_at: None,
+        };
+        let active: booking_request::ActiveModel = model.clone().into();
+        let inserted = booking_request::Entity::insert(active)
+            .on_conflict(
+                OnConflict::column(booking_request::Column::Reference)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        if inserted == 1 {
+            return Ok(model);
+        }
+    }
+    Err(AppError::Internal("no free booking reference found".into()).into())
+}
+
+/// What an entry of a request's log says.
+pub(super) struct Entry<'a> {
+    pub kind: &'static str,
+    /// Who acted; `None` for the patient.
+    pub staff_id: Option<i32>,
+    pub from: Option<BookingStatus>,
+    pub to: Option<BookingStatus>,
+    pub note: Option<&'a str>,
+    pub therapist_id: Option<i32>,
+}
+
+impl Entry<'_> {
+    pub fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            staff_id: None,
+            from: None,
+            to: None,
+            note: None,
+            therapist_id: None,
+        }
+    }
+}
+
+/// Appends an entry to a request's log.
+pub(super) async fn log_event<C: ConnectionTrait>(
+    db: &C,
+    request: Uuid,
+    entry: Entry<'_>,
+    now: DateTime<Utc>,
+) -> Result<booking_request_event::Model, DbErr> {
+    booking_request_event::ActiveModel {
+        id: NotSet,
+        booking_request_id: Set(request),
+        staff_id: Set(entry.staff_id),
+        kind: Set(entry.kind.to_owned()),
+        from_status: Set(entry.from.map(|s| super::status_name(s).to_owned())),
+        to_status: Set(entry.to.map(|s| super::status_name(s).to_owned())),
+        note: Set(entry.note.map(str::to_owned)),
+        therapist_id: Set(entry.therapist_id),
+        at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+/// The request with this reference, if it was made with this email.
+pub async fn find_for_patient(
+    db: &DatabaseConnection,
+    reference: &str,
+    email: &str,
+) -> Result<Option<booking_request::Model>, DbErr> {
+    let found = booking_request::Entity::find()
+        .filter(booking_request::Column::Reference.eq(reference::normalise(reference)))
+        .one(db)
+        .await?;
+    let email = email.trim().to_lowercase();
+    Ok(found.filter(|r| r.anonymised_at.is_none() && r.email == email))
+}
+
+/// Cancels a request for the patient, unless it is scheduled already (then
+/// the patient calls the clinic) or closed.
+pub async fn cancel_by_patient(
+    db: &DatabaseConnection,
+    reference: &str,
+    email: &str,
+    now: DateTime<Utc>,
+) -> WriteResult<booking_request::Model> {
+    let Some(found) = find_for_patient(db, reference, email).await? else {
+        return Err(WriteError::invalid(
+            &Field::default(),
+            Code::NotFound,
+            "no booking request matches this reference and email",
+        ));
+    };
+    // A request taken for spam looks like a new one to the patient.
+    let cancellable = matches!(
+        found.status,
+        BookingStatus::New | BookingStatus::Contacted | BookingStatus::Spam
+    );
+    if !cancellable {
+        let message = if found.status == BookingStatus::Scheduled {
+            "this request is scheduled already; call the clinic to cancel the appointment"
+        } else {
+            "this request is closed already"
+        };
+        return Err(WriteError::invalid(
+            &Field::default(),
+            Code::InvalidState,
+            message,
+        ));
+    }
+    let txn = db.begin().await?;
+    let changed = booking_request::Entity::update_many()
+        .col_expr(
+            booking_request::Column::Status,
+            sea_orm::sea_query::Expr::value(super::status_name(BookingStatus::Cancelled)),
+        )
+        .col_expr(
+            booking_request::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(booking_request::Column::Id.eq(found.id))
+        .filter(booking_request::Column::Status.eq(found.status))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Err(WriteError::invalid(
+            &Field::default(),
+            Code::StaleStatus,
+            "the clinic changed this request a moment ago; check its status and try again",
+        ));
+    }
+    log_event(
+        &txn,
+        found.id,
+        Entry {
+            from: Some(found.status),
+            to: Some(BookingStatus::Cancelled),
+            ..Entry::new(event_kind::CANCELLED_BY_PATIENT)
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(booking_request::Model {
+        status: BookingStatus::Cancelled,
+        updated_at: now,
+        ..found
+    })
+}

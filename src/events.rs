@@ -1,0 +1,149 @@
+//! News that one write has for the readers of every instance: a booking request
+//! was received. Within a process it travels over a broadcast channel; on
+//! PostgreSQL it is sent with `NOTIFY` inside the writing transaction, so it
+//! leaves only if the write commits, and every instance (this one included)
+//! hears it through `LISTEN`. SQLite has no such channel: a write there is
+//! announced to this process once it has committed.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// The PostgreSQL channel the news travels on.
+const CHANNEL: &str = "clinic_api_events";
+/// How many pieces of news a slow subscriber may fall behind before it skips some.
+const CAPACITY: usize = 1024;
+
+/// A piece of news.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A booking request with this id was stored.
+    BookingReceived(Uuid),
+}
+
+impl Event {
+    fn encode(self) -> String {
+        match self {
+            Self::BookingReceived(id) => format!("booking_received:{id}"),
+        }
+    }
+
+    fn decode(payload: &str) -> Option<Self> {
+        let (kind, rest) = payload.split_once(':')?;
+        match kind {
+            "booking_received" => rest.parse().ok().map(Self::BookingReceived),
+            _ => None,
+        }
+    }
+}
+
+/// Where news is published and subscribed to.
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<Event>,
+    shared: bool,
+}
+
+/// News written inside a transaction, to be delivered once it commits.
+#[must_use = "deliver the news after the transaction commits"]
+pub struct Pending(Option<(broadcast::Sender<Event>, Event)>);
+
+impl Pending {
+    /// Announces the news to this process (SQLite); on PostgreSQL the commit did.
+    pub fn deliver(self) {
+        if let Some((sender, event)) = self.0 {
+            // No subscriber is not an error.
+            let _ = sender.send(event);
+        }
+    }
+}
+
+impl Events {
+    /// News for this process only.
+    pub fn local() -> Self {
+        Self {
+            sender: broadcast::channel(CAPACITY).0,
+            shared: false,
+        }
+    }
+
+    /// News shared with every instance on the same PostgreSQL database; on
+    /// SQLite, news for this process. Returns once this instance is listening.
+    pub async fn start(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        if db.get_database_backend() != DatabaseBackend::Postgres {
+            return Ok(Self::local());
+        }
+        let pool = db.get_postgres_connection_pool();
+        let mut listener = PgListener::connect_with(pool)
+            .await
+            .map_err(|e| DbErr::Custom(format!("cannot listen for events: {e}")))?;
+        listener
+            .listen(CHANNEL)
+            .await
+            .map_err(|e| DbErr::Custom(format!("cannot listen for events: {e}")))?;
+        let events = Self {
+            sender: broadcast::channel(CAPACITY).0,
+            shared: true,
+        };
+        let sender = events.sender.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => {
+                        if let Some(event) = Event::decode(notification.payload()) {
+                            let _ = sender.send(event);
+                        }
+                    }
+                    // The listener reconnects on the next call; news sent
+                    // while it was away is lost.
+                    Err(error) => {
+                        tracing::warn!(%error, "lost the event listener's connection; reconnecting");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(events)
+    }
+
+    /// Writes `event` as part of the transaction `txn`; call
+    /// [`Pending::deliver`] once it has committed.
+    pub async fn publish_in<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        event: Event,
+    ) -> Result<Pending, DbErr> {
+        if self.shared {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), event.encode().into()],
+            ))
+            .await?;
+            Ok(Pending(None))
+        } else {
+            Ok(Pending(Some((self.sender.clone(), event))))
+        }
+    }
+
+    /// Every piece of news from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_and_strangers_are_ignored() {
+        let event = Event::BookingReceived(Uuid::new_v4());
+        assert_eq!(Event::decode(&event.encode()), Some(event));
+        assert_eq!(Event::decode("booking_received:nope"), None);
+        assert_eq!(Event::decode("other:1"), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! `requestBooking`: a patient's form, checked, stored once, and answered
+//! with a receipt that holds no health details.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+pub const REQUEST: &str = r#"
+mutation($input: RequestBookingInput!) {
+  requestBooking(input: $input) {
+    receipt {
+      reference status submittedAt
+      service { slug } location { slug } therapist { slug }
+      preferredWindows { start end }
+    }
+    userErrors { field message code }
+  }
+}"#;
+
+/// The instant `hour:minute` local time on `date` in `tz`.
+pub fn local(tz: &str, date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let tz: Tz = tz.parse().unwrap();
+    tz.from_local_datetime(&date.and_hms_opt(hour, minute, 0).unwrap())
+        .single()
+        .expect("an unambiguous local time")
+        .with_timezone(&Utc)
+}
+
+/// The first `weekday` at least two days from today (the demo's closures are
+/// 5, 12, 30 and 45 days out, so this never falls on one).
+pub fn next(weekday: Weekday) -> NaiveDate {
+    let mut day = Utc::now().date_naive() + Duration::days(2);
+    while day.weekday() != weekday {
+        day += Duration::days(1);
+    }
+    day
+}
+
+/// A window from `from` to `to` o'clock at Chicago Loop next Tuesday (open 07:00–19:00).
+pub fn chicago_window(from: u32, to: u32) -> Value {
+    let day = next(Weekday::Tue);
+    json!({
+        "start": local("America/Chicago", day, from, 0).to_rfc3339(),
+        "end": local("America/Chicago", day, to, 0).to_rfc3339(),
+    })
+}
+
+/// A form with nothing wrong: medical massage at Chicago Loop with Maria Gonzalez.
+pub fn valid_input() -> Value {
+    json!({
+        "fullName": "Pat Example",
+        "email": "Pat.Example@Example.com",
+        "phone": "(312) 555-0199",
+        "preferredContact": "PHONE",
+        "service": "medical-massage",
+        "location": "chicago-loop",
+        "therapist": "maria-gonzalez",
+        "preferredWindows": [chicago_window(10, 12)],
+        "newPatient": true,
+        "physicianReferral": true,
+        "insuranceProvider": "Blue Cross",
+        "message": "Lower back pain after a fall, referred by Dr. Smith.",
+        "consent": true,
+    })
+}
+
+/// `valid_input` with `changes` applied on top.
+pub fn input_with(changes: Value) -> Value {
+    let mut input = valid_input();
+    for (key, value) in changes.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    input
+}
+
+/// Rows in a table.
+pub async fn count(app: &TestApp, table: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
+    let app = TestApp::with_demo().await;
+    let res = app.gql(REQUEST, json!({ "input": valid_input() })).await;
+    let payload = &res.ok()["requestBooking"];
+    assert_eq!(payload["userErrors"], json!([]));
+    let receipt = &payload["receipt"];
+    let reference = receipt["reference"].as_str().unwrap();
+    assert!(reference.starts_with("PTF-") && reference.len() == 10, "{reference}");
+    assert_eq!(receipt["status"], "NEW");
+    assert_eq!(receipt["service"]["slug"], "medical-massage");
+    assert_eq!(receipt["location"]["slug"], "chicago-loop");
+    assert_eq!(receipt["therapist"]["slug"], "maria-gonzalez");
+    assert_eq!(receipt["preferredWindows"].as_array().unwrap().len(), 1);
+    // The answer carries none of the patient's details.
+    let body = res.data.to_string();
+    for secret in ["Pat", "pat.example", "555", "Blue Cross", "back pain"] {
+        assert!(!body.contains(secret), "the receipt leaks {secret:?}: {body}");
+    }
+
+    assert_eq!(count(&app, "booking_request").await, 1);
+    assert_eq!(count(&app, "booking_request_event").await, 1);
+    use sea_orm::EntityTrait;
+    let stored = entity::booking_request::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.reference, reference);
+    assert_eq!(stored.email, "pat.example@example.com");
+    assert_eq!(stored.phone_e164, "+13125550199");
+    assert_eq!(stored.status, entity::booking_request::BookingStatus::New);
+    assert_eq!(stored.insurance_provider.as_deref(), Some("Blue Cross"));
+}
