@@ -13,7 +13,8 @@ use crate::graphql::types::BookingRequest;
 /// Everything that can be followed live.
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// Everything that can be followed live, over WebSocket (graphql-transport-ws).
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Front desk (and ADMIN): every booking request as it arrives, on
     /// whichever instance of the service received it. Requests taken for
