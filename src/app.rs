@@ -53,7 +53,7 @@ pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-        .await
+    .await
 }
 
 async fn shutdown_signal() {

@@ -76,6 +76,25 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Delete or anonymise booking requests the front desk is done with
+    /// (scheduled, declined, cancelled or spam) and unchanged for the
+    /// retention period; also forget expired idempotency keys and rate-limit counts.
+    Purge {
+        #[command(flatten)]
+        db: DbConfig,
+        /// Days a finished booking request is kept after its last change.
+        #[arg(long, env = "BOOKING_RETENTION_DAYS", default_value_t = 365)]
+        retention_days: u32,
+        /// What happens to older ones: `anonymise` keeps them for statistics
+        /// without the patient's details; `delete` removes them with their log.
+        #[arg(
+            long,
+            env = "BOOKING_PURGE_MODE",
+            value_enum,
+            default_value = "anonymise"
+        )]
+        mode: PurgeArg,
+    },
     /// Write the GraphQL schema (SDL) to PATH, `schema.graphql` by default; `-` prints it.
     ExportSchema {
         /// Where to write it.
@@ -150,6 +169,12 @@ enum TokenAction {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PurgeArg {
+    Anonymise,
+    Delete,
+}
+
 #[derive(Subcommand)]
 enum MigrateAction {
     /// Apply every pending migration.
@@ -176,6 +201,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Seed { demo: _, db }) => seed_demo(&db).await,
         Some(Command::Staff { db, action }) => staff_command(&db, action).await,
         Some(Command::Token { db, action }) => token_command(&db, action).await,
+        Some(Command::Purge {
+            db,
+            retention_days,
+            mode,
+        }) => purge(&db, retention_days, mode).await,
         Some(Command::ExportSchema { path }) => export_schema(&path),
     }
 }
@@ -230,6 +260,30 @@ async fn prune_every_hour(db: DatabaseConnection) {
             tracing::warn!(%error, "could not prune expired idempotency keys");
         }
     }
+}
+
+async fn purge(config: &DbConfig, retention_days: u32, mode: PurgeArg) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let now = Utc::now();
+    let cutoff = now - chrono::Duration::days(i64::from(retention_days));
+    let mode = match mode {
+        PurgeArg::Anonymise => bookings::PurgeMode::Anonymise,
+        PurgeArg::Delete => bookings::PurgeMode::Delete,
+    };
+    let report = bookings::purge(&db, cutoff, mode, now).await?;
+    bookings::prune(&db, now).await?;
+    let day = cutoff.format("%Y-%m-%d");
+    match mode {
+        bookings::PurgeMode::Anonymise => println!(
+            "anonymised {} finished booking requests last changed before {day}",
+            report.anonymised
+        ),
+        bookings::PurgeMode::Delete => println!(
+            "deleted {} finished booking requests last changed before {day}",
+            report.deleted
+        ),
+    }
+    Ok(())
 }
 
 async fn migrate(config: &DbConfig, action: MigrateAction) -> anyhow::Result<()> {

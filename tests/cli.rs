@@ -366,3 +366,113 @@ fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
         String::from_utf8(run(clinic_api(dir.path()).args(["staff", "list"])).stdout).unwrap();
     assert!(list.contains("disabled"), "{list}");
 }
+
+/// Runs SQL on the SQLite database in `dir`, as an operator's tool would.
+fn sqlite(dir: &Path, sql: &str) -> Vec<Vec<String>> {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let url = format!("sqlite://{}", dir.join("clinic.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = Database::connect(&url).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| {
+                (0..)
+                    .map_while(|i| {
+                        row.try_get_by_index::<Option<String>>(i)
+                            .ok()
+                            .map(Option::unwrap_or_default)
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn purge_anonymises_or_deletes_finished_requests_past_the_retention_period() {
+    let dir = tempfile::tempdir().unwrap();
+    run(clinic_api(dir.path()).args(["seed", "--demo"]));
+    // Three requests: cancelled 400 days ago, still new from 400 days ago,
+    // and cancelled yesterday.
+    let insert = |reference: &str, status: &str, days_ago: i64| {
+        let at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+        format!(
+            "INSERT INTO booking_request (id, reference, full_name, email, phone_e164, \
+             preferred_contact, service_id, location_id, preferred_windows, new_patient, \
+             physician_referral, insurance_provider, message, consent, status, submitted_at, updated_at) \
+             SELECT '{reference}-id', '{reference}', 'Pat Example', 'pat@example.com', '+13125550199', \
+             'EMAIL', (SELECT id FROM service LIMIT 1), (SELECT id FROM location LIMIT 1), '[]', 1, 0, \
+             'Blue Cross', 'knee pain', 1, '{status}', '{at}', '{at}'; \
+             INSERT INTO booking_request_event (booking_request_id, kind, note, at) \
+             VALUES ('{reference}-id', 'NOTE', 'called about knee', '{at}');"
+        )
+    };
+    for (reference, status, days) in [
+        ("PTF-OLD222", "CANCELLED", 400),
+        ("PTF-OPEN22", "NEW", 400),
+        ("PTF-NEW222", "CANCELLED", 1),
+    ] {
+        sqlite(dir.path(), &insert(reference, status, days));
+    }
+    let out = run(clinic_api(dir.path()).args(["purge", "--retention-days", "365"]));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("anonymised 1 "), "{said}");
+    let people = sqlite(
+        dir.path(),
+        "SELECT reference, full_name, email, phone_e164, COALESCE(message, ''), \
+         COALESCE(insurance_provider, ''), CASE WHEN anonymised_at IS NULL THEN 'kept' ELSE 'anonymised' END \
+         FROM booking_request ORDER BY reference",
+    );
+    assert_eq!(
+        people,
+        [
+            [
+                "PTF-NEW222",
+                "Pat Example",
+                "pat@example.com",
+                "+13125550199",
+                "knee pain",
+                "Blue Cross",
+                "kept"
+            ],
+            ["PTF-OLD222", "", "", "", "", "", "anonymised"],
+            [
+                "PTF-OPEN22",
+                "Pat Example",
+                "pat@example.com",
+                "+13125550199",
+                "knee pain",
+                "Blue Cross",
+                "kept"
+            ],
+        ]
+    );
+    let notes = sqlite(
+        dir.path(),
+        "SELECT booking_request_id, COALESCE(note, '') FROM booking_request_event ORDER BY booking_request_id",
+    );
+    assert_eq!(
+        notes,
+        [
+            ["PTF-NEW222-id", "called about knee"],
+            ["PTF-OLD222-id", ""],
+            ["PTF-OPEN22-id", "called about knee"],
+        ]
+    );
+
+    // Deleting takes the log along; the open request stays whatever its age.
+    let out =
+        run(clinic_api(dir.path()).args(["purge", "--retention-days", "0", "--mode", "delete"]));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("deleted 2 "), "{said}");
+    let left = sqlite(dir.path(), "SELECT reference FROM booking_request");
+    assert_eq!(left, [["PTF-OPEN22"]]);
+    let log = sqlite(
+        dir.path(),
+        "SELECT booking_request_id FROM booking_request_event",
+    );
+    assert_eq!(log, [["PTF-OPEN22-id"]]);
+}

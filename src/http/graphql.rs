@@ -22,11 +22,7 @@ pub async fn post(
 /// `GET /graphql`: subscriptions for a WebSocket upgrade
 /// (graphql-transport-ws), the playground for a browser that asks for HTML
 /// and sends no query, otherwise a query in the URL.
-pub async fn get(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    request: Request,
-) -> Response {
+pub async fn get(State(state): State<AppState>, client: ClientAddr, request: Request) -> Response {
     let (mut parts, _body) = request.into_parts();
     if parts.headers.contains_key(header::UPGRADE) {
         return websocket(state, &mut parts).await;

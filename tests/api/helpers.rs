@@ -53,7 +53,11 @@ pub struct HttpResponse {
 
 pub struct TestApp {
     router: Router,
+    /// What the router serves; serve it on a port to reach it over the network.
+    pub state: AppState,
     pub db: DatabaseConnection,
+    /// Where the database is, to open a second pool on it as another instance would.
+    pub url: String,
     statements: Arc<AtomicUsize>,
     // Holds the SQLite file until the test ends.
     _dir: Option<tempfile::TempDir>,
@@ -75,7 +79,7 @@ impl TestApp {
             }
         };
         let config = DbConfig {
-            database_url: url,
+            database_url: url.clone(),
             database_max_connections: 4,
         };
         let mut db = clinic_api::db::connect(&config).await.expect("connect");
@@ -91,10 +95,12 @@ impl TestApp {
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let state = AppState::for_tests(db.clone()).await.expect("state");
-        let router = build_app(state);
+        let router = build_app(state.clone());
         Self {
             router,
+            state,
             db,
+            url,
             statements,
             _dir: dir,
         }
@@ -111,10 +117,9 @@ impl TestApp {
 
     /// The same database behind a router built with `config`.
     pub async fn with_config(mut self, config: Config) -> Self {
-        let state = AppState::new(self.db.clone(), config)
-            .await
-            .expect("state");
-        self.router = build_app(state);
+        let state = AppState::new(self.db.clone(), config).await.expect("state");
+        self.router = build_app(state.clone());
+        self.state = state;
         self
     }
 
@@ -165,7 +170,9 @@ impl TestApp {
         if let Some(ip) = client {
             request
                 .extensions_mut()
-                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 40000)));
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                    ip, 40000,
+                )));
         }
         let res = self.request(request).await;
         let json: Value = serde_json::from_str(&res.body)

@@ -17,3 +17,4 @@ mod node;
 mod pagination;
 mod schema;
 mod statements;
+mod subscriptions;
