@@ -42,7 +42,17 @@ impl AppState {
 
 /// The whole HTTP application.
 pub fn build_app(state: AppState) -> Router {
-    http::router(state).layer(TraceLayer::new_for_http())
+    http::router(state).layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// A request's span names its method and path, never its query string: a GET
+/// query carries variables, and those may be a patient's email.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then lets requests in

@@ -58,11 +58,16 @@ struct Server {
 
 impl Server {
     /// Starts `serve` and waits for it to print where GraphQL is.
-    fn start(mut command: Command) -> Self {
+    fn start(command: Command) -> Self {
+        Self::start_logging_to(command, Stdio::inherit())
+    }
+
+    /// Starts `serve` with its log (standard error) going to `log`.
+    fn start_logging_to(mut command: Command, log: Stdio) -> Self {
         let child = command
             .args(["--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("clinic-api starts");
         // Owned by the guard at once, so that a failed start still reaps it.
@@ -475,4 +480,86 @@ fn purge_anonymises_or_deletes_finished_requests_past_the_retention_period() {
         "SELECT booking_request_id FROM booking_request_event",
     );
     assert_eq!(log, [["PTF-OPEN22-id"]]);
+}
+
+#[test]
+fn patient_details_never_reach_the_log_even_at_trace_level() {
+    use chrono::{Datelike, TimeZone};
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut command = clinic_api(dir.path());
+    command.env("LOG_LEVEL", "trace");
+    let server = Server::start_logging_to(command, Stdio::from(log));
+
+    let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
+    let mut day = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
+    while day.weekday() != chrono::Weekday::Tue {
+        day += chrono::Duration::days(1);
+    }
+    let at = |h| {
+        tz.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap())
+            .unwrap()
+            .to_rfc3339()
+    };
+    let form = |email: &str, consent: bool| {
+        serde_json::json!({
+            "query": "mutation($input: RequestBookingInput!) { requestBooking(input: $input) \
+                      { receipt { reference } userErrors { field message } } }",
+            "variables": { "input": {
+                "fullName": "Zelda Quartermaine", "email": email, "phone": "(312) 555-0187",
+                "preferredContact": "EMAIL", "service": "medical-massage",
+                "location": "chicago-loop", "newPatient": true,
+                "insuranceProvider": "Acme Mutual Health", "message": "sciatica flare-up",
+                "consent": consent,
+                "preferredWindows": [{ "start": at(10), "end": at(12) }],
+            }},
+        })
+        .to_string()
+    };
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/graphql",
+        &form("zelda.q@example.org", true),
+    );
+    assert_eq!(status, 200);
+    let stored: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let reference = stored["data"]["requestBooking"]["receipt"]["reference"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let (_, refused) = http(
+        &server.addr,
+        "POST",
+        "/graphql",
+        &form("zelda.q@@example.org", false),
+    );
+    assert!(
+        refused.contains("userErrors") && !refused.contains("Zelda"),
+        "{refused}"
+    );
+    let status_check = format!(
+        "/graphql?query=%7BbookingRequestStatus(reference:%22{reference}%22,email:%22zelda.q@example.org%22)%7Bstatus%7D%7D"
+    );
+    let (_, checked) = http(&server.addr, "GET", &status_check, "");
+    assert!(checked.contains("NEW"), "{checked}");
+    server.terminate();
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("/graphql"),
+        "the log holds the requests: {log}"
+    );
+    for secret in [
+        "Zelda",
+        "Quartermaine",
+        "zelda.q",
+        "555-0187",
+        "5550187",
+        "Acme",
+        "sciatica",
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret:?}");
+    }
 }

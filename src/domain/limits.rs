@@ -46,11 +46,7 @@ pub async fn hit<C: ConnectionTrait>(
         ])
         .value(
             rate_limit_counter::Column::Hits,
-            Expr::col((
-                rate_limit_counter::Entity,
-                rate_limit_counter::Column::Hits,
-            ))
-            .add(1),
+            Expr::col((rate_limit_counter::Entity, rate_limit_counter::Column::Hits)).add(1),
         )
         .to_owned(),
     );

@@ -2,8 +2,8 @@
 //! how lists are filtered and paged, how text is rendered and hours are read.
 
 pub mod articles;
-pub mod bookings;
 pub mod audit;
+pub mod bookings;
 pub mod certifications;
 pub mod hours;
 pub mod limits;

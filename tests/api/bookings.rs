@@ -98,7 +98,10 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
     assert_eq!(payload["userErrors"], json!([]));
     let receipt = &payload["receipt"];
     let reference = receipt["reference"].as_str().unwrap();
-    assert!(reference.starts_with("PTF-") && reference.len() == 10, "{reference}");
+    assert!(
+        reference.starts_with("PTF-") && reference.len() == 10,
+        "{reference}"
+    );
     assert_eq!(receipt["status"], "NEW");
     assert_eq!(receipt["service"]["slug"], "medical-massage");
     assert_eq!(receipt["location"]["slug"], "chicago-loop");
@@ -107,7 +110,10 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
     // The answer carries none of the patient's details.
     let body = res.data.to_string();
     for secret in ["Pat", "pat.example", "555", "Blue Cross", "back pain"] {
-        assert!(!body.contains(secret), "the receipt leaks {secret:?}: {body}");
+        assert!(
+            !body.contains(secret),
+            "the receipt leaks {secret:?}: {body}"
+        );
     }
 
     assert_eq!(count(&app, "booking_request").await, 1);
@@ -123,4 +129,83 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
     assert_eq!(stored.phone_e164, "+13125550199");
     assert_eq!(stored.status, entity::booking_request::BookingStatus::New);
     assert_eq!(stored.insurance_provider.as_deref(), Some("Blue Cross"));
+}
+
+/// `valid_input` for patient number `n` (under 100): another name, email and
+/// phone, so that many requests in one test stay under the per-email limit.
+pub fn patient(n: u32) -> Value {
+    input_with(json!({
+        "fullName": format!("Patient Number{n}"),
+        "email": format!("patient{n}@example.com"),
+        "phone": format!("(312) 555-01{:02}", n % 100),
+    }))
+}
+
+/// Sends a form and returns its receipt, failing on any problem.
+#[track_caller]
+pub fn receipt_of(res: &crate::helpers::GqlResponse) -> Value {
+    let payload = &res.ok()["requestBooking"];
+    assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
+    assert!(payload["receipt"].is_object(), "{payload:#}");
+    payload["receipt"].clone()
+}
+
+/// Sends a form anonymously from no known address and returns its receipt.
+pub async fn submit(app: &TestApp, input: Value) -> Value {
+    receipt_of(&app.gql(REQUEST, json!({ "input": input })).await)
+}
+
+/// The reference of a receipt.
+pub fn reference(receipt: &Value) -> String {
+    receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned()
+}
+
+/// Rows in every table a booking request writes to.
+pub async fn stored(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let mut rows = Vec::new();
+    for table in [
+        "booking_request",
+        "booking_request_event",
+        "booking_idempotency",
+        "rate_limit_counter",
+    ] {
+        rows.push((table, count(app, table).await));
+    }
+    rows
+}
+
+/// The stored request with this reference.
+pub async fn row(app: &TestApp, reference: &str) -> entity::booking_request::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::booking_request::Entity::find()
+        .filter(entity::booking_request::Column::Reference.eq(reference))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no request {reference}"))
+}
+
+/// Asserts that `body` (a response) carries none of the patient details in
+/// `input`: name, email, phone, message, insurance.
+#[track_caller]
+pub fn assert_no_patient_details(body: &str, input: &Value) {
+    let body = body.to_lowercase();
+    for field in ["fullName", "email", "phone", "message", "insuranceProvider"] {
+        let Some(value) = input[field].as_str() else {
+            continue;
+        };
+        let value = value.trim().to_lowercase();
+        // Too short to tell apart from ordinary text.
+        if value.chars().count() < 5 {
+            continue;
+        }
+        let probe: String = value.chars().take(40).collect();
+        assert!(
+            !body.contains(&probe),
+            "the response shows the patient's {field}: {body}"
+        );
+    }
 }

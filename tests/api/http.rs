@@ -210,11 +210,12 @@ async fn a_turned_off_playground_is_not_found() {
         .unwrap();
     assert_eq!(on.get(&asset, None).await.status, StatusCode::OK);
 
-    let off = on.with_config(Config {
-        playground: false,
-        ..Config::for_tests()
-    })
-    .await;
+    let off = on
+        .with_config(Config {
+            playground: false,
+            ..Config::for_tests()
+        })
+        .await;
     for (uri, accept) in [
         ("/graphiql", "text/html"),
         ("/graphql", "text/html,application/xhtml+xml"),

@@ -4,6 +4,9 @@
 mod article_mutations;
 mod articles;
 mod auth;
+mod booking_follow_up;
+mod booking_form;
+mod booking_retries;
 mod bookings;
 mod clinic;
 mod clinic_mutations;

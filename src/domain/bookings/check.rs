@@ -102,14 +102,22 @@ pub(super) async fn check<C: ConnectionTrait>(
         .one(db)
         .await?;
     if service.is_none() {
-        p.add(&at.at("service"), Code::NotFound, "no service has this slug");
+        p.add(
+            &at.at("service"),
+            Code::NotFound,
+            "no service has this slug",
+        );
     }
     let location = location::Entity::find()
         .filter(location::Column::Slug.eq(input.location.trim()))
         .one(db)
         .await?;
     if location.is_none() {
-        p.add(&at.at("location"), Code::NotFound, "no location has this slug");
+        p.add(
+            &at.at("location"),
+            Code::NotFound,
+            "no location has this slug",
+        );
     }
     if let (Some(service), Some(location)) = (&service, &location) {
         let offered = location_service::Entity::find()
@@ -162,10 +170,7 @@ pub(super) async fn check<C: ConnectionTrait>(
         }
     }
 
-    let windows = match &location {
-        Some(location) => check_windows(db, input, location, now, &at, &mut p).await?,
-        None => Vec::new(),
-    };
+    let windows = check_windows(db, input, location.as_ref(), now, &at, &mut p).await?;
 
     let provider = input
         .insurance_provider
@@ -303,13 +308,58 @@ async fn check_therapist<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The hours of a location, read in its own time zone.
+struct Clock<'a> {
+    location: &'a location::Model,
+    tz: Tz,
+    ranges: Vec<hours::Range>,
+    closures: Vec<closure::Model>,
+}
+
+impl<'a> Clock<'a> {
+    async fn of<C: ConnectionTrait>(
+        db: &C,
+        location: &'a location::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Self, sea_orm::DbErr> {
+        let Some(tz) = hours::time_zone(&location.time_zone) else {
+            return Err(sea_orm::DbErr::Custom(
+                "a location has an unknown time zone".into(),
+            ));
+        };
+        let ranges = opening_hours::Entity::find()
+            .filter(opening_hours::Column::LocationId.eq(location.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| hours::Range {
+                weekday: h.weekday,
+                opens: h.opens,
+                closes: h.closes,
+            })
+            .collect();
+        let closures = closure::Entity::find()
+            .filter(closure::Column::LocationId.eq(location.id))
+            .filter(closure::Column::Date.gte(now.with_timezone(&tz).date_naive()))
+            .all(db)
+            .await?;
+        Ok(Self {
+            location,
+            tz,
+            ranges,
+            closures,
+        })
+    }
+}
+
 /// 1 to [`MAX_WINDOWS`] windows, each in the future, at most
-/// [`MAX_DAYS_AHEAD`] days ahead, at least [`MIN_WINDOW_MINUTES`] long, and
-/// inside one opening range of its day, read in the location's time zone.
+/// [`MAX_DAYS_AHEAD`] days ahead, at least [`MIN_WINDOW_MINUTES`] long, and,
+/// when the location is known, inside one opening range of its day, read in
+/// the location's time zone.
 async fn check_windows<C: ConnectionTrait>(
     db: &C,
     input: &BookingInput,
-    location: &location::Model,
+    location: Option<&location::Model>,
     now: DateTime<Utc>,
     at: &Field,
     p: &mut Problems,
@@ -324,27 +374,10 @@ async fn check_windows<C: ConnectionTrait>(
         );
         return Ok(Vec::new());
     }
-    let Some(tz) = hours::time_zone(&location.time_zone) else {
-        return Err(sea_orm::DbErr::Custom(
-            "a location has an unknown time zone".into(),
-        ));
+    let clock = match location {
+        Some(location) => Some(Clock::of(db, location, now).await?),
+        None => None,
     };
-    let ranges: Vec<hours::Range> = opening_hours::Entity::find()
-        .filter(opening_hours::Column::LocationId.eq(location.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| hours::Range {
-            weekday: h.weekday,
-            opens: h.opens,
-            closes: h.closes,
-        })
-        .collect();
-    let closures = closure::Entity::find()
-        .filter(closure::Column::LocationId.eq(location.id))
-        .filter(closure::Column::Date.gte(now.with_timezone(&tz).date_naive()))
-        .all(db)
-        .await?;
 
     let mut windows = Vec::with_capacity(given.len());
     for (i, w) in given.iter().enumerate() {
@@ -373,7 +406,9 @@ async fn check_windows<C: ConnectionTrait>(
             );
             continue;
         }
-        if let Err(message) = inside_opening_hours(tz, &ranges, &closures, location, *w) {
+        if let Some(c) = &clock
+            && let Err(message) = inside_opening_hours(c.tz, &c.ranges, &c.closures, c.location, *w)
+        {
             p.add(&f, Code::OutOfRange, message);
             continue;
         }

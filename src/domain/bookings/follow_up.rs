@@ -2,7 +2,10 @@
 //! statuses without overwriting a colleague, assigning therapists, notes.
 
 use chrono::{DateTime, Utc};
-use entity::{booking_request, booking_request_event, location, service, therapist, therapist_location};
+use entity::{
+    booking_request, booking_request_event, location, service, therapist, therapist_location,
+    therapist_service,
+};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -37,7 +40,11 @@ pub struct BookingFilter {
     pub search: Option<String>,
 }
 
-fn id_of_slug<E: EntityTrait>(id: E::Column, slug: E::Column, value: &str) -> sea_orm::sea_query::SelectStatement {
+fn id_of_slug<E: EntityTrait>(
+    id: E::Column,
+    slug: E::Column,
+    value: &str,
+) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(id)
         .from(E::default())
@@ -47,6 +54,17 @@ fn id_of_slug<E: EntityTrait>(id: E::Column, slug: E::Column, value: &str) -> se
 
 fn contains(column: booking_request::Column, pattern: &str) -> SimpleExpr {
     Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// The digits of a word written like (part of) a phone number, `(312)`,
+/// `555-0199` or `+1.312.555.0199`: phones are stored in E.164, and the front
+/// desk types them as the patient reads them out.
+fn phone_digits(word: &str) -> Option<String> {
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = word
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '(' | ')'));
+    (phone_like && !digits.is_empty()).then_some(digits)
 }
 
 fn filtered(filter: &BookingFilter) -> sea_orm::Select<booking_request::Entity> {
@@ -70,8 +88,9 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<booking_request::Entity> 
         )));
     }
     if let Some(slug) = &filter.therapist {
-        let therapist =
-            || id_of_slug::<therapist::Entity>(therapist::Column::Id, therapist::Column::Slug, slug);
+        let therapist = || {
+            id_of_slug::<therapist::Entity>(therapist::Column::Id, therapist::Column::Slug, slug)
+        };
         condition = condition.add(
             Condition::any()
                 .add(C::TherapistId.in_subquery(therapist()))
@@ -91,11 +110,15 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<booking_request::Entity> 
         .take(8)
     {
         let pattern = crate::domain::like_contains(word);
+        let phone = phone_digits(word).map_or_else(
+            || pattern.clone(),
+            |digits| crate::domain::like_contains(&digits),
+        );
         condition = condition.add(
             Condition::any()
                 .add(contains(C::FullName, &pattern))
                 .add(contains(C::Email, &pattern))
-                .add(contains(C::PhoneE164, &pattern))
+                .add(contains(C::PhoneE164, &phone))
                 .add(contains(C::Reference, &pattern)),
         );
     }
@@ -124,7 +147,10 @@ pub async fn list(
 }
 
 /// The request with this id.
-pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<booking_request::Model>, DbErr> {
+pub async fn find(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<booking_request::Model>, DbErr> {
     booking_request::Entity::find_by_id(id).one(db).await
 }
 
@@ -153,13 +179,20 @@ fn check_note(p: &mut Problems, note: Option<&str>, required: bool) -> Option<St
     }
 }
 
-async fn existing(db: &DatabaseConnection, id: Option<Uuid>) -> WriteResult<booking_request::Model> {
+async fn existing(
+    db: &DatabaseConnection,
+    id: Option<Uuid>,
+) -> WriteResult<booking_request::Model> {
     let found = match id {
         Some(id) => find(db, id).await?,
         None => None,
     };
     found.ok_or_else(|| {
-        WriteError::invalid(&Field::new(&["id"]), Code::NotFound, "no booking request has this id")
+        WriteError::invalid(
+            &Field::new(&["id"]),
+            Code::NotFound,
+            "no booking request has this id",
+        )
     })
 }
 
@@ -175,6 +208,7 @@ pub async fn change_status(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
+    let now = super::as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
@@ -185,7 +219,10 @@ pub async fn change_status(
             stale_message(current.status),
         );
     } else if !can_move(expected, to) {
-        let allowed: Vec<&str> = next_statuses(expected).into_iter().map(status_name).collect();
+        let allowed: Vec<&str> = next_statuses(expected)
+            .into_iter()
+            .map(status_name)
+            .collect();
         let allowed = if allowed.is_empty() {
             "none: the request is closed".to_owned()
         } else {
@@ -205,7 +242,10 @@ pub async fn change_status(
 
     let txn = db.begin().await?;
     let changed = booking_request::Entity::update_many()
-        .col_expr(booking_request::Column::Status, Expr::value(status_name(to)))
+        .col_expr(
+            booking_request::Column::Status,
+            Expr::value(status_name(to)),
+        )
         .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
         .filter(booking_request::Column::Id.eq(current.id))
         .filter(booking_request::Column::Status.eq(expected))
@@ -249,8 +289,9 @@ fn stale_message(current: BookingStatus) -> String {
     )
 }
 
-/// Assigns an active therapist who works at the request's location, or with
-/// `None` removes the assignment. Only while the request is open.
+/// Assigns an active therapist who works at the request's location and
+/// offers its service, or with `None` removes the assignment. Only while the
+/// request is open.
 pub async fn assign_therapist(
     db: &DatabaseConnection,
     staff_id: i32,
@@ -259,6 +300,7 @@ pub async fn assign_therapist(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
+    let now = super::as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
@@ -296,6 +338,22 @@ pub async fn assign_therapist(
                         ),
                     );
                 }
+                let offers = therapist_service::Entity::find()
+                    .filter(therapist_service::Column::TherapistId.eq(t.id))
+                    .filter(therapist_service::Column::ServiceId.eq(current.service_id))
+                    .count(db)
+                    .await?
+                    > 0;
+                if !offers {
+                    p.add(
+                        &field,
+                        Code::InvalidState,
+                        format!(
+                            "{} {} does not offer this request's service",
+                            t.first_name, t.last_name
+                        ),
+                    );
+                }
                 therapist_id = Some(t.id);
             }
         }
@@ -304,7 +362,10 @@ pub async fn assign_therapist(
 
     let txn = db.begin().await?;
     booking_request::Entity::update_many()
-        .col_expr(booking_request::Column::AssignedTherapistId, Expr::value(therapist_id))
+        .col_expr(
+            booking_request::Column::AssignedTherapistId,
+            Expr::value(therapist_id),
+        )
         .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
         .filter(booking_request::Column::Id.eq(current.id))
         .exec(&txn)
@@ -337,6 +398,7 @@ pub async fn add_note(
     note: &str,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
+    let now = super::as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, Some(note), true);
     let current = existing(db, id).await?;

@@ -13,8 +13,8 @@ mod retention;
 mod submit;
 
 use chrono::{DateTime, Utc};
-pub use entity::booking_request::{BookingStatus, ContactMethod};
 use entity::booking_request::Model;
+pub use entity::booking_request::{BookingStatus, ContactMethod};
 use serde::{Deserialize, Serialize};
 
 pub use check::{BookingInput, WindowInput};
@@ -75,7 +75,17 @@ pub fn can_move(from: BookingStatus, to: BookingStatus) -> bool {
 /// The statuses staff may move a request in `from` to.
 pub fn next_statuses(from: BookingStatus) -> Vec<BookingStatus> {
     use sea_orm::Iterable;
-    BookingStatus::iter().filter(|to| can_move(from, *to)).collect()
+    BookingStatus::iter()
+        .filter(|to| can_move(from, *to))
+        .collect()
+}
+
+/// `now` as the database keeps it: PostgreSQL stores microseconds, so a
+/// request answered from memory must not show nanoseconds that a later read
+/// (a retry's receipt, the front desk's list) would not.
+pub(crate) fn as_stored(now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    now.trunc_subsecs(6)
 }
 
 /// Upper-case name of a status, as stored and as the API shows it.
@@ -98,7 +108,10 @@ mod tests {
     #[test]
     fn only_the_allowed_transitions_are_allowed() {
         assert_eq!(next_statuses(New), [Contacted, Declined, Cancelled, Spam]);
-        assert_eq!(next_statuses(Contacted), [Scheduled, Declined, Cancelled, Spam]);
+        assert_eq!(
+            next_statuses(Contacted),
+            [Scheduled, Declined, Cancelled, Spam]
+        );
         assert_eq!(next_statuses(Scheduled), [Declined, Cancelled, Spam]);
         for closed in [Declined, Cancelled, Spam] {
             assert!(next_statuses(closed).is_empty(), "{closed:?} is closed");

@@ -71,8 +71,13 @@ pub async fn purge(
                 .cond_where(old().and(booking_request::Column::AnonymisedAt.is_null()))
                 .to_owned();
             booking_request_event::Entity::update_many()
-                .col_expr(booking_request_event::Column::Note, Expr::value(Option::<String>::None))
-                .filter(booking_request_event::Column::BookingRequestId.in_subquery(targets.clone()))
+                .col_expr(
+                    booking_request_event::Column::Note,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(
+                    booking_request_event::Column::BookingRequestId.in_subquery(targets.clone()),
+                )
                 .exec(&txn)
                 .await?;
             booking_idempotency::Entity::delete_many()

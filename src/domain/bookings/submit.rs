@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{booking_idempotency, booking_request, booking_request_event};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbErr, EntityTrait, NotSet, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, NotSet, QueryFilter, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -79,6 +79,7 @@ pub async fn submit(
     submission: Submission<'_>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
+    let now = super::as_stored(now);
     let fingerprint = fingerprint(submission.input)?;
     let key = submission.idempotency_key;
     if let Some(key) = key {
@@ -88,61 +89,82 @@ pub async fn submit(
         }
     }
     let checked = check(db, submission.input, policy.phone_region, now).await?;
-    let spam = looks_like_spam(&submission, policy, now);
-
-    if let (Some(limit), Some(ip)) = (policy.per_ip, submission.client_ip) {
-        count(db, "booking:ip", &ip.to_string(), limit, now).await?;
-    }
-    if let Some(limit) = policy.per_email {
-        count(db, "booking:email", &checked.email, limit, now).await?;
-    }
-
-    let status = if spam {
+    let status = if looks_like_spam(&submission, policy, now) {
         BookingStatus::Spam
     } else {
         BookingStatus::New
     };
+
     let txn = db.begin().await?;
-    let stored = insert_with_fresh_reference(&txn, &checked, status, now, reference::generate)
-        .await?;
-    if let Some(key) = key {
-        let claimed = booking_idempotency::Entity::insert(booking_idempotency::ActiveModel {
-            key: Set(key.to_owned()),
-            fingerprint: Set(fingerprint.clone()),
-            booking_request_id: Set(stored.id),
-            created_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::column(booking_idempotency::Column::Key)
-                .do_nothing()
-                .to_owned(),
+    let written: WriteResult<Option<_>> = async {
+        let stored =
+            insert_with_fresh_reference(&txn, &checked, status, now, reference::generate).await?;
+        if let Some(key) = key {
+            let claimed = booking_idempotency::Entity::insert(booking_idempotency::ActiveModel {
+                key: Set(key.to_owned()),
+                fingerprint: Set(fingerprint.clone()),
+                booking_request_id: Set(stored.id),
+                created_at: Set(now),
+            })
+            .on_conflict(
+                OnConflict::column(booking_idempotency::Column::Key)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+            if claimed == 0 {
+                // Another call with this key got there first and has committed.
+                return Ok(None);
+            }
+        }
+        // Counted in the same transaction, once the request is sure to be
+        // stored: a copy that lost the key to its twin counts nothing, and
+        // neither does a request refused for one limit against the other.
+        if let (Some(limit), Some(ip)) = (policy.per_ip, submission.client_ip) {
+            count(&txn, "booking:ip", &ip.to_string(), limit, now).await?;
+        }
+        if let Some(limit) = policy.per_email {
+            count(&txn, "booking:email", &checked.email, limit, now).await?;
+        }
+        log_event(
+            &txn,
+            stored.id,
+            Entry {
+                to: Some(status),
+                ..Entry::new(event_kind::SUBMITTED)
+            },
+            now,
         )
-        .exec_without_returning(&txn)
         .await?;
-        if claimed == 0 {
-            // Another call with this key got there first and has committed.
+        let news = events
+            .publish_in(&txn, Event::BookingReceived(stored.id))
+            .await?;
+        Ok(Some((stored, news)))
+    }
+    .await;
+    match written {
+        Ok(Some((stored, news))) => {
+            txn.commit().await?;
+            news.deliver();
+            Ok(stored)
+        }
+        Ok(None) => {
+            // Only a call with a key can lose it to another.
             txn.rollback().await?;
-            return replay(db, key, &fingerprint).await?.ok_or_else(|| {
+            let first = match key {
+                Some(key) => replay(db, key, &fingerprint).await?,
+                None => None,
+            };
+            first.ok_or_else(|| {
                 AppError::Internal("an idempotency key vanished while in use".into()).into()
-            });
+            })
+        }
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
         }
     }
-    log_event(
-        &txn,
-        stored.id,
-        Entry {
-            to: Some(status),
-            ..Entry::new(event_kind::SUBMITTED)
-        },
-        now,
-    )
-    .await?;
-    let news = events
-        .publish_in(&txn, Event::BookingReceived(stored.id))
-        .await?;
-    txn.commit().await?;
-    news.deliver();
-    Ok(stored)
 }
 
 /// The request a key was first used for, when it came with the same input;
@@ -161,9 +183,11 @@ async fn replay(
     if found.fingerprint != fingerprint {
         return Err(AppError::IdempotencyConflict.into());
     }
-    Ok(booking_request::Entity::find_by_id(found.booking_request_id)
-        .one(db)
-        .await?)
+    Ok(
+        booking_request::Entity::find_by_id(found.booking_request_id)
+            .one(db)
+            .await?,
+    )
 }
 
 /// SHA-256 of the input, so a retry can be told from a different request
@@ -179,10 +203,7 @@ fn fingerprint(input: &BookingInput) -> Result<String, AppError> {
 
 fn check_key(key: &str) -> WriteResult<()> {
     let mut p = Problems::default();
-    if key.is_empty()
-        || key.len() > MAX_KEY_LENGTH
-        || !key.bytes().all(|b| b.is_ascii_graphic())
-    {
+    if key.is_empty() || key.len() > MAX_KEY_LENGTH || !key.bytes().all(|b| b.is_ascii_graphic()) {
         p.add(
             &Field::new(&["input", "idempotencyKey"]),
             Code::InvalidFormat,
@@ -197,15 +218,17 @@ fn check_key(key: &str) -> WriteResult<()> {
 /// A filled honeypot, or a form sent faster than a person can fill it in.
 fn looks_like_spam(submission: &Submission<'_>, policy: &Policy, now: DateTime<Utc>) -> bool {
     let honeypot = submission.honeypot.is_some_and(|v| !v.trim().is_empty());
-    let too_fast = submission
-        .form_opened_at
-        .is_some_and(|opened| now - opened < policy.min_fill_time);
+    // A time in the future tells only that the patient's clock runs fast.
+    let too_fast = submission.form_opened_at.is_some_and(|opened| {
+        let taken = now - opened;
+        taken >= Duration::zero() && taken < policy.min_fill_time
+    });
     honeypot || too_fast
 }
 
 /// Counts one stored request against `scope`'s limit for `value`.
-async fn count(
-    db: &DatabaseConnection,
+async fn count<C: ConnectionTrait>(
+    db: &C,
     scope: &str,
     value: &str,
     limit: Limit,
@@ -335,6 +358,7 @@ pub async fn cancel_by_patient(
     email: &str,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
+    let now = super::as_stored(now);
     let Some(found) = find_for_patient(db, reference, email).await? else {
         return Err(WriteError::invalid(
             &Field::default(),

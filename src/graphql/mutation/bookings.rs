@@ -250,8 +250,9 @@ impl BookingMutation {
         staff_change(ctx, id, result).await
     }
 
-    /// Front desk (and ADMIN): assigns an active therapist who works at the
-    /// request's location (by slug), or with null removes the assignment.
+    /// Front desk (and ADMIN): assigns an active therapist (by slug) who works
+    /// at the request's location and offers its service, or with null removes
+    /// the assignment.
     #[graphql(guard = "RoleGuard(FRONT_DESK)")]
     async fn assign_booking_request_therapist(
         &self,
@@ -284,8 +285,7 @@ impl BookingMutation {
     ) -> Result<BookingRequestPayload> {
         let viewer = require_viewer(ctx)?;
         let id = booking_id(&id);
-        let result =
-            bookings::add_note(db(ctx), viewer.staff.id, id, &note, Utc::now()).await;
+        let result = bookings::add_note(db(ctx), viewer.staff.id, id, &note, Utc::now()).await;
         staff_change(ctx, id, result).await
     }
 }

@@ -66,14 +66,18 @@ async fn service(ctx: &Context<'_>, id: i32) -> Result<Service> {
     load(ctx, ServiceById(id))
         .await?
         .map(Service)
-        .ok_or_else(|| AppError::Internal("a booking request names a missing service".into()).into())
+        .ok_or_else(|| {
+            AppError::Internal("a booking request names a missing service".into()).into()
+        })
 }
 
 async fn location(ctx: &Context<'_>, id: i32) -> Result<Location> {
     load(ctx, LocationById(id))
         .await?
         .map(Location)
-        .ok_or_else(|| AppError::Internal("a booking request names a missing location".into()).into())
+        .ok_or_else(|| {
+            AppError::Internal("a booking request names a missing location".into()).into()
+        })
 }
 
 async fn therapist(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Therapist>> {
@@ -250,7 +254,9 @@ impl BookingRequest {
     /// Everything that happened to it, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<BookingRequestEvent>> {
         let db = db(ctx);
-        let events = bookings::events_of(db, self.0.id).await.map_err(AppError::from)?;
+        let events = bookings::events_of(db, self.0.id)
+            .await
+            .map_err(AppError::from)?;
         let staff_ids: Vec<i32> = events.iter().filter_map(|e| e.staff_id).collect();
         let staff = if staff_ids.is_empty() {
             Vec::new()

@@ -1,0 +1,336 @@
+//! A form sent again (a lost answer, a double click, a flaky network) is stored
+//! once; a key reused for another form is refused; and each address and email
+//! may store only so many requests an hour, retries not counted.
+
+use std::net::IpAddr;
+
+use chrono::Duration;
+use clinic_api::config::Config;
+use clinic_api::domain::bookings::Policy;
+use clinic_api::domain::limits::Limit;
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+use crate::bookings::{
+    REQUEST, count, input_with, patient, receipt_of, reference, stored, valid_input,
+};
+use crate::directory_mutations::{expected, problems};
+use crate::helpers::{GqlResponse, TestApp};
+
+fn ip(text: &str) -> Option<IpAddr> {
+    Some(text.parse().unwrap())
+}
+
+/// Sends `input` from `client` with this `Idempotency-Key` header, if any.
+async fn send(
+    app: &TestApp,
+    client: Option<IpAddr>,
+    key: Option<&str>,
+    input: &Value,
+) -> GqlResponse {
+    let headers: Vec<(&str, &str)> = key
+        .map(|k| vec![("idempotency-key", k)])
+        .unwrap_or_default();
+    app.gql_from(client, &headers, REQUEST, json!({ "input": input }))
+        .await
+}
+
+/// Hits counted so far, over every bucket and window.
+async fn hits(app: &TestApp) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT CAST(COALESCE(SUM(hits), 0) AS BIGINT) AS n FROM rate_limit_counter",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Asserts `res` is the top-level RATE_LIMITED error, with a wait of at most
+/// the hour-long window.
+#[track_caller]
+fn assert_rate_limited(res: &GqlResponse) {
+    assert_eq!(res.error_code(), Some("RATE_LIMITED"), "{:#?}", res.errors);
+    assert_eq!(res.data, Value::Null);
+    let retry_after = res.errors[0]["extensions"]["retryAfter"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no retryAfter: {:#?}", res.errors));
+    assert!((1..=3600).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test]
+async fn the_same_form_sent_again_with_its_key_is_stored_once() {
+    let app = TestApp::with_demo().await;
+    let client = ip("203.0.113.7");
+    let first = receipt_of(&send(&app, client, Some("key-1"), &valid_input()).await);
+    let again = receipt_of(&send(&app, client, Some("key-1"), &valid_input()).await);
+    assert_eq!(again, first, "the retry gets the same receipt");
+    assert_eq!(
+        stored(&app).await,
+        [
+            ("booking_request", 1),
+            ("booking_request_event", 1),
+            ("booking_idempotency", 1),
+            // One bucket for the address, one for the email.
+            ("rate_limit_counter", 2),
+        ]
+    );
+    // The retry did not count against the limits.
+    assert_eq!(hits(&app).await, 2);
+
+    // The key may come in the input instead, and in both when they agree.
+    let mut keyed = patient(1);
+    keyed["idempotencyKey"] = json!("key-2");
+    let first = receipt_of(&send(&app, client, None, &keyed).await);
+    let again = receipt_of(&send(&app, client, None, &keyed).await);
+    let both = receipt_of(&send(&app, client, Some("key-2"), &keyed).await);
+    assert_eq!(again, first);
+    assert_eq!(both, first);
+    assert_eq!(count(&app, "booking_request").await, 2);
+    assert_eq!(hits(&app).await, 4);
+
+    // Without a key, sending twice is asking twice.
+    let one = receipt_of(&send(&app, client, None, &patient(2)).await);
+    let two = receipt_of(&send(&app, client, None, &patient(2)).await);
+    assert_ne!(reference(&one), reference(&two));
+    assert_eq!(count(&app, "booking_request").await, 4);
+}
+
+#[tokio::test]
+async fn a_key_sent_with_another_form_is_a_conflict_and_stores_nothing() {
+    let app = TestApp::with_demo().await;
+    let first = receipt_of(&send(&app, None, Some("key-1"), &valid_input()).await);
+    let before = stored(&app).await;
+
+    let other = input_with(json!({ "message": "Actually, my shoulder." }));
+    let res = send(&app, None, Some("key-1"), &other).await;
+    assert_eq!(
+        res.error_code(),
+        Some("IDEMPOTENCY_CONFLICT"),
+        "{:#?}",
+        res.errors
+    );
+    assert_eq!(res.data, Value::Null);
+    let message = res.errors[0]["message"].as_str().unwrap();
+    assert!(!message.contains("shoulder"), "{message}");
+    assert_eq!(stored(&app).await, before);
+
+    // The key still answers for its own form.
+    let again = receipt_of(&send(&app, None, Some("key-1"), &valid_input()).await);
+    assert_eq!(again, first);
+}
+
+#[tokio::test]
+async fn a_key_whose_form_was_refused_may_carry_the_corrected_form() {
+    let app = TestApp::with_demo().await;
+    let mut mistaken = valid_input();
+    mistaken["email"] = json!("pat.example@");
+    let res = send(&app, None, Some("key-1"), &mistaken).await;
+    assert_eq!(
+        problems(&res.ok()["requestBooking"]),
+        expected(&[("input.email", "INVALID_FORMAT")])
+    );
+    let receipt = receipt_of(&send(&app, None, Some("key-1"), &valid_input()).await);
+    assert_eq!(receipt["status"], "NEW");
+    assert_eq!(count(&app, "booking_request").await, 1);
+}
+
+#[tokio::test]
+async fn keys_must_agree_and_be_short_visible_text() {
+    let app = TestApp::with_demo().await;
+    let mut keyed = valid_input();
+    keyed["idempotencyKey"] = json!("key-in-input");
+    let long = "k".repeat(201);
+    let cases: [(Option<&str>, &Value, &str); 5] = [
+        (Some("key-in-header"), &keyed, "INVALID_STATE"),
+        (Some(""), &valid_input(), "INVALID_FORMAT"),
+        (Some("two words"), &valid_input(), "INVALID_FORMAT"),
+        (Some(&long), &valid_input(), "INVALID_FORMAT"),
+        (Some("caf\u{e9}"), &valid_input(), "INVALID_FORMAT"),
+    ];
+    for (header, input, code) in cases {
+        let res = send(&app, None, header, input).await;
+        let payload = &res.ok()["requestBooking"];
+        assert_eq!(payload["receipt"], Value::Null);
+        assert_eq!(
+            problems(payload),
+            expected(&[("input.idempotencyKey", code)]),
+            "{header:?}"
+        );
+    }
+    assert_eq!(
+        stored(&app).await,
+        [
+            ("booking_request", 0),
+            ("booking_request_event", 0),
+            ("booking_idempotency", 0),
+            ("rate_limit_counter", 0),
+        ]
+    );
+    // A key of 200 characters is fine.
+    receipt_of(&send(&app, None, Some(&"k".repeat(200)), &valid_input()).await);
+}
+
+#[tokio::test]
+async fn concurrent_copies_of_one_form_store_one_request() {
+    let app = TestApp::with_demo().await;
+    let client = ip("198.51.100.20");
+    let input = valid_input();
+    let copies = (0..8).map(|_| send(&app, client, Some("double-click"), &input));
+    let answers = join_all(copies).await;
+    let receipts: Vec<Value> = answers.iter().map(receipt_of).collect();
+    for receipt in &receipts {
+        assert_eq!(receipt, &receipts[0]);
+    }
+    assert_eq!(
+        stored(&app).await,
+        [
+            ("booking_request", 1),
+            ("booking_request_event", 1),
+            ("booking_idempotency", 1),
+            ("rate_limit_counter", 2),
+        ]
+    );
+    // Counted once, however many copies came in.
+    assert_eq!(hits(&app).await, 2);
+}
+
+#[tokio::test]
+async fn concurrent_different_forms_under_one_key_store_only_one() {
+    let app = TestApp::with_demo().await;
+    let forms = [
+        valid_input(),
+        input_with(json!({ "message": "Another form" })),
+    ];
+    let sends = (0..8).map(|i| send(&app, None, Some("shared-key"), &forms[i % 2]));
+    let answers = join_all(sends).await;
+    assert_eq!(count(&app, "booking_request").await, 1);
+    let stored_form = {
+        use sea_orm::EntityTrait;
+        let row = entity::booking_request::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        usize::from(row.message.as_deref() == Some("Another form"))
+    };
+    for (i, res) in answers.iter().enumerate() {
+        if i % 2 == stored_form {
+            receipt_of(res);
+        } else {
+            assert_eq!(
+                res.error_code(),
+                Some("IDEMPOTENCY_CONFLICT"),
+                "{:#?}",
+                res.errors
+            );
+        }
+    }
+    assert_eq!(count(&app, "booking_request_event").await, 1);
+    assert_eq!(hits(&app).await, 1);
+}
+
+#[tokio::test]
+async fn an_email_may_store_five_requests_an_hour() {
+    let app = TestApp::with_demo().await;
+    let client = ip("203.0.113.50");
+    for n in 1..=5 {
+        receipt_of(&send(&app, client, Some(&format!("key-{n}")), &valid_input()).await);
+    }
+    let res = send(&app, client, Some("key-6"), &valid_input()).await;
+    assert_rate_limited(&res);
+    // The address does not matter, nor how the email is written.
+    let shouting = input_with(json!({ "email": " PAT.EXAMPLE@EXAMPLE.COM" }));
+    assert_rate_limited(&send(&app, ip("192.0.2.1"), Some("key-7"), &shouting).await);
+    assert_rate_limited(&send(&app, None, None, &valid_input()).await);
+    assert_eq!(count(&app, "booking_request").await, 5);
+    assert_eq!(count(&app, "booking_idempotency").await, 5);
+
+    // A retry of a stored form still gets its receipt.
+    let retry = send(&app, client, Some("key-3"), &valid_input()).await;
+    assert_eq!(receipt_of(&retry)["status"], "NEW");
+    // Another patient at the same address is not held back.
+    receipt_of(&send(&app, client, None, &patient(1)).await);
+    assert_eq!(count(&app, "booking_request").await, 6);
+}
+
+#[tokio::test]
+async fn an_address_may_store_ten_requests_an_hour() {
+    let app = TestApp::with_demo().await;
+    let crowded = ip("2001:db8::1");
+    for n in 1..=10 {
+        receipt_of(&send(&app, crowded, None, &patient(n)).await);
+    }
+    assert_rate_limited(&send(&app, crowded, None, &patient(11)).await);
+    assert_eq!(count(&app, "booking_request").await, 10);
+    // Another address still gets through, with the same form.
+    receipt_of(&send(&app, ip("2001:db8::2"), None, &patient(11)).await);
+    assert_eq!(count(&app, "booking_request").await, 11);
+}
+
+#[tokio::test]
+async fn refused_forms_use_up_no_limit() {
+    let app = TestApp::with_demo().await;
+    let client = ip("203.0.113.9");
+    let mut without_consent = valid_input();
+    without_consent["consent"] = json!(false);
+    for _ in 0..12 {
+        let res = send(&app, client, None, &without_consent).await;
+        assert_eq!(
+            problems(&res.ok()["requestBooking"]),
+            expected(&[("input.consent", "REQUIRED")])
+        );
+    }
+    assert_eq!(hits(&app).await, 0);
+    for _ in 0..5 {
+        receipt_of(&send(&app, client, None, &valid_input()).await);
+    }
+    // Refused for the email's limit: that stores nothing, so it does not
+    // count against the address either.
+    for _ in 0..5 {
+        assert_rate_limited(&send(&app, client, None, &valid_input()).await);
+    }
+    for n in 1..=5 {
+        receipt_of(&send(&app, client, None, &patient(n)).await);
+    }
+    assert_rate_limited(&send(&app, client, None, &patient(6)).await);
+    assert_eq!(count(&app, "booking_request").await, 10);
+}
+
+#[tokio::test]
+async fn limits_follow_the_configuration() {
+    let app = TestApp::with_demo()
+        .await
+        .with_config(Config {
+            booking: Policy {
+                per_ip: Some(Limit {
+                    max: 2,
+                    window: Duration::minutes(10),
+                }),
+                per_email: None,
+                ..Policy::default()
+            },
+            ..Config::for_tests()
+        })
+        .await;
+    let client = ip("203.0.113.77");
+    for _ in 0..2 {
+        receipt_of(&send(&app, client, None, &valid_input()).await);
+    }
+    let res = send(&app, client, None, &valid_input()).await;
+    assert_rate_limited(&res);
+    let retry_after = res.errors[0]["extensions"]["retryAfter"].as_i64().unwrap();
+    assert!(
+        retry_after <= 600,
+        "within the 10-minute window: {retry_after}"
+    );
+    // No limit per email: the same patient from elsewhere goes through.
+    for n in 1..=6 {
+        receipt_of(&send(&app, ip(&format!("192.0.2.{n}")), None, &valid_input()).await);
+    }
+    assert_eq!(count(&app, "booking_request").await, 8);
+}
