@@ -89,9 +89,17 @@ impl Events {
             shared: true,
         };
         let sender = events.sender.clone();
+        // The listener holds one of the pool's connections; it lets go when
+        // the pool closes, so that closing does not wait for it forever.
+        let closed = pool.close_event();
         tokio::spawn(async move {
+            tokio::pin!(closed);
             loop {
-                match listener.recv().await {
+                let received = tokio::select! {
+                    () = &mut closed => break,
+                    received = listener.recv() => received,
+                };
+                match received {
                     Ok(notification) => {
                         if let Some(event) = Event::decode(notification.payload()) {
                             let _ = sender.send(event);

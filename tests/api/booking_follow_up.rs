@@ -18,7 +18,7 @@ use crate::helpers::{GqlResponse, TestApp, pluck};
 const STATUS: &str = r#"
 query($reference: String!, $email: String!) {
   bookingRequestStatus(reference: $reference, email: $email) {
-    reference status submittedAt
+    id reference status submittedAt
     service { slug } location { slug } therapist { slug }
     preferredWindows { start end }
   }
@@ -511,6 +511,7 @@ async fn public_queries_cannot_reach_booking_requests() {
     assert_eq!(
         fields,
         [
+            "id",
             "reference",
             "status",
             "submittedAt",

@@ -11,7 +11,7 @@ pub const REQUEST: &str = r#"
 mutation($input: RequestBookingInput!) {
   requestBooking(input: $input) {
     receipt {
-      reference status submittedAt
+      id reference status submittedAt
       service { slug } location { slug } therapist { slug }
       preferredWindows { start end }
     }
@@ -109,7 +109,14 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
     assert_eq!(receipt["preferredWindows"].as_array().unwrap().len(), 1);
     // The answer carries none of the patient's details.
     let body = res.data.to_string();
-    for secret in ["Pat", "pat.example", "555", "Blue Cross", "back pain"] {
+    for secret in [
+        "Pat",
+        "pat.example",
+        "5550199",
+        "555-0199",
+        "Blue Cross",
+        "back pain",
+    ] {
         assert!(
             !body.contains(secret),
             "the receipt leaks {secret:?}: {body}"
@@ -125,6 +132,8 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.reference, reference);
+    assert_eq!(receipt["id"], stored.id.to_string());
+    assert_eq!(stored.id.get_version_num(), 4, "a random UUID");
     assert_eq!(stored.email, "pat.example@example.com");
     assert_eq!(stored.phone_e164, "+13125550199");
     assert_eq!(stored.status, entity::booking_request::BookingStatus::New);

@@ -95,6 +95,11 @@ pub struct BookingReceipt(pub booking_request::Model);
 /// nothing of the health details it carries.
 #[Object]
 impl BookingReceipt {
+    /// The request's id, a random UUID (the front desk's `bookingRequest(id)`).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
     /// The reference to quote, e.g. `PTF-7KQ2M9`.
     async fn reference(&self) -> &str {
         &self.0.reference
