@@ -3,14 +3,17 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
 use crate::events::Events;
 use crate::graphql::{self, AppSchema};
 use crate::http;
+use crate::http::persisted::PersistedQueries;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -19,40 +22,91 @@ pub struct AppState {
     pub schema: AppSchema,
     pub config: Arc<Config>,
     pub events: Events,
+    /// Automatic persisted queries, or the allow-list of operations.
+    pub persisted: PersistedQueries,
 }
 
 impl AppState {
     /// The state over `db`; on PostgreSQL it returns once this instance
-    /// listens for the news of the others.
-    pub async fn new(db: DatabaseConnection, config: Config) -> Result<Self, sea_orm::DbErr> {
+    /// listens for the news of the others. Fails when the persisted-query
+    /// manifest cannot be read.
+    pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        let persisted = match &config.edge.persisted_queries {
+            Some(path) => PersistedQueries::from_manifest(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot load the persisted queries at {}: {e}",
+                    path.display()
+                )
+            })?,
+            None => PersistedQueries::open(),
+        };
         let events = Events::start(&db).await?;
         Ok(Self {
             schema: graphql::build_schema(db.clone(), &config, events.clone()),
             db,
             config: Arc::new(config),
             events,
+            persisted,
         })
     }
 
     /// The state tests run with, over their own database.
-    pub async fn for_tests(db: DatabaseConnection) -> Result<Self, sea_orm::DbErr> {
+    pub async fn for_tests(db: DatabaseConnection) -> anyhow::Result<Self> {
         Self::new(db, Config::for_tests()).await
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the routes, CORS for the configured origins,
+/// and security headers on every response.
 pub fn build_app(state: AppState) -> Router {
-    http::router(state).layer(TraceLayer::new_for_http().make_span_with(request_span))
-}
-
-/// A request's span names its method and path, never its query string: a GET
-/// query carries variables, and those may be a patient's email.
-fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::debug_span!(
-        "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-    )
+    let origins: Vec<HeaderValue> = state
+        .config
+        .edge
+        .cors_allowed_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([HeaderName::from_static("x-request-id"), header::ETAG])
+        .max_age(std::time::Duration::from_secs(600));
+    let security_headers = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        // The playground sets its own, wider policy; everything else is data.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-site",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+    ];
+    let mut router = http::router(state);
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(cors)
 }
 
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then lets requests in

@@ -26,6 +26,16 @@ pub struct Cli {
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 
+    /// How to write the log: `text` for people, `json` (one object a line) for a log collector.
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
+
     #[command(subcommand)]
     command: Option<Command>,
 
@@ -231,10 +241,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.serve.listen))?;
     let addr = listener.local_addr()?;
+    let edge = args.serve.edge.clone();
     let config = Config {
-        playground: !args.serve.no_playground,
+        playground: !args.serve.no_playground && edge.playground.unwrap_or(!edge.production),
         booking: args.serve.booking_policy(),
         trust_forwarded_for: args.serve.trust_forwarded_for,
+        introspection: edge.introspection.unwrap_or(!edge.production),
+        suggestions: !edge.production,
+        edge,
         ..Config::default()
     };
     println!("clinic-api is serving {}", args.db.redacted_url());

@@ -51,6 +51,68 @@ pub struct ServeConfig {
     /// (set it only behind a reverse proxy that writes that header).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    #[command(flatten)]
+    pub edge: EdgeArgs,
+}
+
+/// How the public edge guards itself: production mode, request limits, CORS,
+/// persisted queries.
+#[derive(clap::Args, Clone, Debug)]
+pub struct EdgeArgs {
+    /// Production mode: introspection, field suggestions ("Did you mean …")
+    /// and the playground are off unless turned on one by one.
+    #[arg(long, env = "PRODUCTION")]
+    pub production: bool,
+    /// Answer introspection queries (default: on, off in production).
+    #[arg(long, env = "INTROSPECTION")]
+    pub introspection: Option<bool>,
+    /// Serve the playground (default: on, off in production; `--no-playground` wins).
+    #[arg(long, env = "PLAYGROUND")]
+    pub playground: Option<bool>,
+    /// Largest request body in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Deepest nesting of fields a document may have.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+    /// Highest complexity: each field counts 1, and a connection counts its
+    /// fields once per item asked for with `first`/`last` (20 when not given).
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+    /// Most aliases in a document.
+    #[arg(long, env = "MAX_QUERY_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most directives in a document.
+    #[arg(long, env = "MAX_QUERY_DIRECTIVES", default_value_t = 30)]
+    pub max_directives: usize,
+    /// Most lexical tokens in a document.
+    #[arg(long, env = "MAX_QUERY_TOKENS", default_value_t = 5000)]
+    pub max_tokens: usize,
+    /// Operations one request may batch as a JSON array; 0 turns batching off.
+    #[arg(long, env = "MAX_BATCH_OPERATIONS", default_value_t = 0)]
+    pub max_batch: usize,
+    /// Seconds a request may run before it is answered with TIMEOUT.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub request_timeout_secs: u64,
+    /// Origins browsers may call the API from (comma-separated, e.g.
+    /// `https://www.example.com`); none by default.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+    /// An Apollo persisted-query manifest; when given, only its operations run.
+    #[arg(long, env = "PERSISTED_QUERIES")]
+    pub persisted_queries: Option<std::path::PathBuf>,
+}
+
+impl Default for EdgeArgs {
+    fn default() -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            edge: EdgeArgs,
+        }
+        Defaults::parse_from(["defaults"]).edge
+    }
 }
 
 fn parse_region(text: &str) -> Result<phonenumber::country::Id, String> {
@@ -120,6 +182,12 @@ pub struct Config {
     pub booking: Policy,
     /// Whether the client's address is read from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// Whether introspection queries are answered.
+    pub introspection: bool,
+    /// Whether unknown names get "Did you mean …" suggestions.
+    pub suggestions: bool,
+    /// Limits, CORS and persisted queries.
+    pub edge: EdgeArgs,
 }
 
 impl Default for Config {
@@ -129,6 +197,9 @@ impl Default for Config {
             batch_delay: Duration::from_millis(1),
             booking: Policy::default(),
             trust_forwarded_for: false,
+            introspection: true,
+            suggestions: true,
+            edge: EdgeArgs::default(),
         }
     }
 }

@@ -1,15 +1,39 @@
-//! Logging: `tracing` to standard error, filtered by `--log-level` / `RUST_LOG`.
+//! Logging: `tracing` to standard error, filtered by `--log-level` / `RUST_LOG`,
+//! as text for people or as JSON lines for a log collector (`--log-format`).
 
 use tracing_subscriber::EnvFilter;
 
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `target`, the event's
+    /// fields at the top level, and the current span (`span`, e.g. the
+    /// request's `request_id`).
+    Json,
+}
+
 /// Installs the global subscriber. `RUST_LOG`, when set, wins over `default_filter`.
-pub fn init(default_filter: &str) {
+pub fn init(default_filter: &str, format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        // Colours only for a terminal, not for a file or a collector.
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 /// For tests: logs only when `TEST_LOG` is set, and never fails if a subscriber exists.

@@ -90,10 +90,6 @@ impl Server {
                 );
             }
             if line.trim().starts_with("Health:") {
-                assert!(
-                    printed.iter().any(|l| l.contains("/graphiql")),
-                    "{printed:?}"
-                );
                 server.addr =
                     addr.expect("the GraphQL address is printed before the health checks");
                 return server;
@@ -562,4 +558,34 @@ fn patient_details_never_reach_the_log_even_at_trace_level() {
     ] {
         assert!(!log.contains(secret), "the log holds {secret:?}");
     }
+}
+
+#[test]
+fn production_mode_turns_off_introspection_suggestions_and_the_playground() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = clinic_api(dir.path());
+    command.arg("--production");
+    let server = Server::start_logging_to(command, Stdio::inherit());
+    let (status, _) = http(&server.addr, "GET", "/graphiql", "");
+    assert_eq!(status, 404);
+    let (_, body) = http(
+        &server.addr,
+        "POST",
+        "/graphql",
+        r#"{"query":"{ __schema { types { name } } }"}"#,
+    );
+    assert!(!body.contains("Therapist"), "{body}");
+    let (_, body) = http(
+        &server.addr,
+        "POST",
+        "/graphql",
+        r#"{"query":"{ organizaton { name } }"}"#,
+    );
+    assert!(
+        body.contains("errors") && !body.contains("Did you mean"),
+        "{body}"
+    );
+    let (_, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
+    assert!(body.contains("Physical Therapy First"), "{body}");
+    server.terminate();
 }

@@ -34,15 +34,23 @@ pub struct RequestInfo {
     pub idempotency_key: Option<String>,
 }
 
-/// Deepest nesting a document may have.
-pub const MAX_DEPTH: usize = 16;
+/// What a connection field costs in complexity: its own field, plus its
+/// selection once per item a page may hold (`first` or `last`, 20 when
+/// neither is given; at most 100).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let items = first
+        .or(last)
+        .unwrap_or(crate::domain::page::DEFAULT_PAGE_SIZE as i32)
+        .clamp(1, crate::domain::page::MAX_PAGE_SIZE as i32);
+    1 + usize::try_from(items).unwrap_or(1) * child_complexity
+}
 
 /// Builds the schema over this database. Relation loads wait
 /// `config.batch_delay` to gather the keys of a whole list into one statement;
 /// `events` carries news between writers and subscribers.
 pub fn build_schema(db: DatabaseConnection, config: &Config, events: Events) -> AppSchema {
     let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(config.batch_delay);
-    Schema::build(
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
@@ -51,8 +59,15 @@ pub fn build_schema(db: DatabaseConnection, config: &Config, events: Events) -> 
     .data(db)
     .data(events)
     .data(config.booking.clone())
-    .limit_depth(MAX_DEPTH)
-    .finish()
+    .limit_depth(config.edge.max_depth)
+    .limit_complexity(config.edge.max_complexity);
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !config.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.

@@ -1,68 +1,33 @@
 //! Bearer tokens on GraphQL requests: a valid one attaches the staff member to
 //! the request; a bad one is refused with 401, never treated as anonymous.
 
-use async_graphql::ErrorExtensions;
-use async_graphql_axum::GraphQLResponse;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::Utc;
 
 use crate::app::AppState;
-use crate::auth::{self, TokenProblem};
+use crate::auth::{self, TokenProblem, Viewer};
 use crate::error::AppError;
-use crate::graphql::RequestInfo;
-use crate::http::client::ClientAddr;
 
-/// Runs `request` for whoever its `Authorization` header names.
-pub async fn execute(
-    state: &AppState,
-    headers: &HeaderMap,
-    client: ClientAddr,
-    request: async_graphql::Request,
-) -> Response {
-    let info = RequestInfo {
-        client_ip: client.0,
-        idempotency_key: headers
-            .get("idempotency-key")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
-    };
-    let request = request.data(info);
+/// Why a request's credentials were not accepted.
+pub enum Refused {
+    /// Malformed, unknown, expired or revoked: HTTP 401.
+    Token(TokenProblem),
+    /// The check itself failed (the database).
+    Failed(AppError),
+}
+
+/// The staff member the `Authorization` header names; `None` without one.
+pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, Refused> {
     let header = match headers.get(header::AUTHORIZATION).map(HeaderValue::to_str) {
         None => None,
         Some(Ok(value)) => Some(value),
-        Some(Err(_)) => return unauthenticated(TokenProblem::Malformed),
+        Some(Err(_)) => return Err(Refused::Token(TokenProblem::Malformed)),
     };
-    let request = match auth::authenticate(&state.db, header, Utc::now()).await {
-        Ok(Ok(Some(viewer))) => request.data(viewer),
-        Ok(Ok(None)) => request,
-        Ok(Err(problem)) => return unauthenticated(problem),
-        Err(error) => {
-            let response = async_graphql::Response::from_errors(vec![
-                error
-                    .extend()
-                    .into_server_error(async_graphql::Pos::default()),
-            ]);
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                GraphQLResponse::from(response),
-            )
-                .into_response();
-        }
-    };
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
-}
-
-fn unauthenticated(problem: TokenProblem) -> Response {
-    let error = AppError::Unauthenticated(problem.message())
-        .extend()
-        .into_server_error(async_graphql::Pos::default());
-    let body = async_graphql::Response::from_errors(vec![error]);
-    (
-        StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],
-        GraphQLResponse::from(body),
-    )
-        .into_response()
+    match auth::authenticate(&state.db, header, Utc::now()).await {
+        Ok(Ok(viewer)) => Ok(viewer),
+        Ok(Err(problem)) => Err(Refused::Token(problem)),
+        Err(error) => Err(Refused::Failed(error)),
+    }
 }
 
 /// The staff member a WebSocket's `connection_init` payload names with

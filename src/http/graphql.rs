@@ -1,22 +1,119 @@
-//! `/graphql`: GraphQL requests in, GraphQL responses out, and the playground
-//! for people with a browser.
+//! `/graphql`: GraphQL over HTTP as the GraphQL-over-HTTP specification gives
+//! it, the WebSocket for subscriptions, and the playground for browsers.
+//!
+//! A request goes through, in order: the media types (a POST must be JSON,
+//! which is also the defence against cross-site form posts), the body size,
+//! JSON parsing, persisted queries, the document's tokens, syntax, aliases
+//! and directives, the choice of operation (a mutation over GET is 405), the
+//! bearer token, and only then execution, under a timeout and guarded
+//! against panics. Every refusal carries a code in `extensions.code`.
 
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLWebSocket};
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ErrorExtensions, ServerError, Variables};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
+use serde_json::{Map, Value, json};
 
 use super::client::ClientAddr;
+use super::limits::{self, Refusal};
+use super::outcome::{GraphqlOutcome, REQUEST_ID};
+use super::{auth, caching};
 use crate::app::AppState;
+use crate::graphql::RequestInfo;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type of the answer, as the client's `Accept` chose it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Media {
+    /// `application/graphql-response+json`: status codes tell request
+    /// errors (4xx) from results (200).
+    GraphqlResponse,
+    /// `application/json`: 200 for every well-formed request.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// What the request asks for: the fields of the GraphQL-over-HTTP request.
+#[derive(Default)]
+struct Params {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<Value>,
+    extensions: Option<Value>,
+}
+
+/// Everything about the request that is not its parameters.
+struct Call<'a> {
+    state: &'a AppState,
+    headers: &'a HeaderMap,
+    client: ClientAddr,
+    method: Method,
+    media: Media,
+}
 
 /// `POST /graphql`.
 pub async fn post(
     State(state): State<AppState>,
     headers: HeaderMap,
     client: ClientAddr,
-    request: GraphQLRequest,
+    body: Body,
 ) -> Response {
-    super::auth::execute(&state, &headers, client, request.into_inner()).await
+    let media = match negotiate(&headers) {
+        Ok(media) => media,
+        Err(response) => return *response,
+    };
+    if let Err(refusal) = check_content_type(&headers) {
+        let mut response = refuse(media, StatusCode::UNSUPPORTED_MEDIA_TYPE, &refusal);
+        response
+            .headers_mut()
+            .insert("accept-post", HeaderValue::from_static(JSON));
+        return response;
+    }
+    let bytes = match axum::body::to_bytes(body, state.config.edge.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let refusal = Refusal::new(
+                "PAYLOAD_TOO_LARGE",
+                format!(
+                    "the body is larger than {} bytes",
+                    state.config.edge.max_body_bytes
+                ),
+            );
+            return refuse(media, StatusCode::PAYLOAD_TOO_LARGE, &refusal);
+        }
+    };
+    let call = Call {
+        state: &state,
+        headers: &headers,
+        client,
+        method: Method::POST,
+        media,
+    };
+    match parse_body(&bytes) {
+        Err(refusal) => refuse(media, StatusCode::BAD_REQUEST, &refusal),
+        Ok(Value::Array(items)) => batch(&call, items).await,
+        Ok(value) => match params(value) {
+            Ok(params) => run(&call, params).await,
+            Err(refusal) => refuse(media, StatusCode::BAD_REQUEST, &refusal),
+        },
+    }
 }
 
 /// `GET /graphql`: subscriptions for a WebSocket upgrade
@@ -28,19 +125,588 @@ pub async fn get(State(state): State<AppState>, client: ClientAddr, request: Req
         return websocket(state, &mut parts).await;
     }
     let headers = parts.headers;
-    let uri = parts.uri;
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && uri.query().is_none() {
+    if wants_html && parts.uri.query().is_none() {
         return super::playground::page(State(state)).await;
     }
-    let request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
-        Ok(request) => request,
-        Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+    let media = match negotiate(&headers) {
+        Ok(media) => media,
+        Err(response) => return *response,
     };
-    super::auth::execute(&state, &headers, client, request).await
+    let params = match query_string(parts.uri.query().unwrap_or_default()) {
+        Ok(params) => params,
+        Err(refusal) => return refuse(media, StatusCode::BAD_REQUEST, &refusal),
+    };
+    let call = Call {
+        state: &state,
+        headers: &headers,
+        client,
+        method: Method::GET,
+        media,
+    };
+    run(&call, params).await
+}
+
+/// The media type to answer in; 406 when the client accepts neither JSON type.
+fn negotiate(headers: &HeaderMap) -> Result<Media, Box<Response>> {
+    let Some(accept) = headers.get(header::ACCEPT) else {
+        return Ok(Media::Json);
+    };
+    let accept = accept.to_str().unwrap_or_default();
+    let mut json = false;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => return Ok(Media::GraphqlResponse),
+            JSON | "application/*" | "*/*" => json = true,
+            _ => {}
+        }
+    }
+    if json {
+        Ok(Media::Json)
+    } else {
+        let body = error_body(&Refusal::new(
+            "NOT_ACCEPTABLE",
+            "this endpoint answers in application/graphql-response+json or application/json",
+        ));
+        Err(Box::new(
+            (
+                StatusCode::NOT_ACCEPTABLE,
+                [(header::CONTENT_TYPE, Media::Json.content_type())],
+                body.to_string(),
+            )
+                .into_response(),
+        ))
+    }
+}
+
+/// A POST body must be JSON: anything a plain HTML form or a "simple"
+/// cross-site request can send is refused, so no other site can make a
+/// browser run a mutation with its user's cookies or credentials.
+fn check_content_type(headers: &HeaderMap) -> Result<(), Refusal> {
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut parts = value.split(';').map(str::trim);
+    let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let charset_ok = parts.all(|p| match p.split_once('=') {
+        Some((name, charset)) if name.eq_ignore_ascii_case("charset") => {
+            charset.trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    });
+    if media == JSON && charset_ok {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as Content-Type: application/json (UTF-8)",
+        ))
+    }
+}
+
+fn parse_body(bytes: &Bytes) -> Result<Value, Refusal> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Refusal::new(
+            "BAD_REQUEST",
+            "the body is empty; send {\"query\": \"…\"}",
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Refusal::new("BAD_REQUEST", "the body is not valid UTF-8"))?;
+    serde_json::from_str(text).map_err(|e| {
+        Refusal::new(
+            "BAD_REQUEST",
+            format!(
+                "the body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+/// The request parameters of a JSON object.
+fn params(value: Value) -> Result<Params, Refusal> {
+    let Value::Object(mut map) = value else {
+        return Err(Refusal::new(
+            "BAD_REQUEST",
+            "the body must be a JSON object: {\"query\": \"…\", \"variables\": {…}}",
+        ));
+    };
+    let mut take_string = |name: &str| match map.remove(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Refusal::new(
+            "BAD_REQUEST",
+            format!("`{name}` must be a string"),
+        )),
+    };
+    let query = take_string("query")?;
+    let operation_name = take_string("operationName")?;
+    let mut take_object = |name: &str| match map.remove(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value @ Value::Object(_)) => Ok(Some(value)),
+        Some(_) => Err(Refusal::new(
+            "BAD_REQUEST",
+            format!("`{name}` must be a JSON object"),
+        )),
+    };
+    Ok(Params {
+        query,
+        operation_name,
+        variables: take_object("variables")?,
+        extensions: take_object("extensions")?,
+    })
+}
+
+/// The request parameters of a GET's query string, `variables` and
+/// `extensions` as JSON text.
+fn query_string(query: &str) -> Result<Params, Refusal> {
+    let mut params = Params::default();
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let json = |name: &str| {
+            serde_json::from_str::<Value>(&value).map_err(|_| {
+                Refusal::new("BAD_REQUEST", format!("`{name}` in the URL must be JSON"))
+            })
+        };
+        match name.as_ref() {
+            "query" => params.query = Some(value.to_string()),
+            "operationName" => params.operation_name = Some(value.to_string()),
+            "variables" => params.variables = Some(json("variables")?),
+            "extensions" => params.extensions = Some(json("extensions")?),
+            _ => {}
+        }
+    }
+    for (name, value) in [
+        ("variables", &params.variables),
+        ("extensions", &params.extensions),
+    ] {
+        if value
+            .as_ref()
+            .is_some_and(|v| !v.is_object() && !v.is_null())
+        {
+            return Err(Refusal::new(
+                "BAD_REQUEST",
+                format!("`{name}` must be a JSON object"),
+            ));
+        }
+    }
+    Ok(params)
+}
+
+/// A JSON array of requests, when batching is on.
+async fn batch(call: &Call<'_>, items: Vec<Value>) -> Response {
+    let max = call.state.config.edge.max_batch;
+    let refusal = if max == 0 {
+        Some(Refusal::new(
+            "BATCH_NOT_ALLOWED",
+            "batched requests (a JSON array) are turned off; send one request per POST",
+        ))
+    } else if items.len() > max || items.is_empty() {
+        Some(Refusal::new(
+            "TOO_MANY_OPERATIONS",
+            format!("a batch holds 1 to {max} requests"),
+        ))
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        return refuse(call.media, StatusCode::BAD_REQUEST, &refusal);
+    }
+    let mut answers = Vec::with_capacity(items.len());
+    for item in items {
+        let answer = match params(item) {
+            Ok(params) => prepare_and_execute(call, params).await,
+            Err(refusal) => Answer::refused(StatusCode::BAD_REQUEST, refusal),
+        };
+        answers.push(answer.body(call.media));
+    }
+    let mut response = (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, call.media.content_type()),
+            (header::CACHE_CONTROL, caching::PRIVATE),
+        ],
+        Value::Array(answers).to_string(),
+    )
+        .into_response();
+    response.extensions_mut().insert(GraphqlOutcome {
+        operation: None,
+        kind: Some("batch"),
+        error_codes: Vec::new(),
+    });
+    response
+}
+
+/// What became of one GraphQL request.
+struct Answer {
+    status: StatusCode,
+    /// The GraphQL response, as JSON.
+    body: Map<String, Value>,
+    /// Whether it failed before execution (no `data`).
+    request_error: bool,
+    /// Whether the HTTP request itself was malformed (no query, …): 400 in
+    /// either media type, where a GraphQL request error is 200 in `application/json`.
+    malformed: bool,
+    cache_control: String,
+    outcome: GraphqlOutcome,
+    /// Extra headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
+    headers: HeaderMap,
+}
+
+impl Answer {
+    fn refused(status: StatusCode, refusal: Refusal) -> Self {
+        let body = match error_body(&refusal) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        Self {
+            status,
+            body,
+            request_error: true,
+            malformed: refusal.code == "BAD_REQUEST",
+            cache_control: caching::PRIVATE.into(),
+            outcome: GraphqlOutcome {
+                error_codes: vec![refusal.code.to_owned()],
+                ..GraphqlOutcome::default()
+            },
+            headers: HeaderMap::new(),
+        }
+    }
+
+    fn body(&self, media: Media) -> Value {
+        let mut body = self.body.clone();
+        if self.request_error && media == Media::GraphqlResponse {
+            // A request that never ran has no `data` at all.
+            body.remove("data");
+        }
+        Value::Object(body)
+    }
+}
+
+/// One request, answered.
+async fn run(call: &Call<'_>, params: Params) -> Response {
+    let answer = prepare_and_execute(call, params).await;
+    let status = match call.media {
+        // application/json: 200 for every well-formed request, whatever its
+        // GraphQL errors.
+        Media::Json if answer.status == StatusCode::BAD_REQUEST && !answer.malformed => {
+            StatusCode::OK
+        }
+        _ => answer.status,
+    };
+    let body = answer.body(call.media).to_string();
+    let mut headers = answer.headers.clone();
+    let cacheable = call.method == Method::GET && status == StatusCode::OK;
+    let etag = cacheable.then(|| caching::etag(body.as_bytes()));
+    headers.extend(caching::headers(&answer.cache_control, etag.as_deref()));
+    let mut response = match &etag {
+        Some(etag) if caching::not_modified(call.headers, etag) => {
+            (StatusCode::NOT_MODIFIED, headers).into_response()
+        }
+        _ => {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(call.media.content_type()),
+            );
+            (status, headers, body).into_response()
+        }
+    };
+    response.extensions_mut().insert(answer.outcome);
+    response
+}
+
+/// From parameters to an answer: every check, then execution.
+async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
+    let state = call.state;
+    let edge = &state.config.edge;
+    let bad = |refusal| Answer::refused(StatusCode::BAD_REQUEST, refusal);
+
+    let query = match state
+        .persisted
+        .resolve(params.query, params.extensions.as_ref())
+    {
+        Ok(query) => query,
+        Err(refusal) => return bad(refusal),
+    };
+    if let Err(refusal) = limits::check_tokens(&query, edge.max_tokens) {
+        return bad(refusal);
+    }
+    let doc = match async_graphql::parser::parse_query(&query) {
+        Ok(doc) => doc,
+        Err(error) => {
+            return bad(Refusal::new(
+                "GRAPHQL_PARSE_FAILED",
+                format!("the document is not valid GraphQL: {error}"),
+            ));
+        }
+    };
+    if let Err(refusal) = limits::check_shape(&doc, edge) {
+        return bad(refusal);
+    }
+    let kind = match limits::operation_kind(&doc, params.operation_name.as_deref()) {
+        Ok(kind) => kind,
+        Err(refusal) => return bad(refusal),
+    };
+    let kind_name = match kind {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
+    };
+    let mut outcome = GraphqlOutcome {
+        operation: params.operation_name.clone().or_else(|| single_name(&doc)),
+        kind: Some(kind_name),
+        error_codes: Vec::new(),
+    };
+    if call.method == Method::GET && kind != OperationType::Query {
+        let mut answer = Answer::refused(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::new(
+                "METHOD_NOT_ALLOWED",
+                format!("a {kind_name} must be sent with POST; GET runs queries only"),
+            ),
+        );
+        answer
+            .headers
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        answer.outcome.operation = outcome.operation;
+        answer.outcome.kind = outcome.kind;
+        return answer;
+    }
+    if kind == OperationType::Subscription {
+        return bad(Refusal::new(
+            "SUBSCRIPTION_OVER_HTTP",
+            "subscriptions run over WebSocket (graphql-transport-ws) at this same address",
+        ));
+    }
+    let variables = params.variables.unwrap_or(Value::Null);
+    if limits::holds_nul(&variables) {
+        return bad(Refusal::new(
+            "BAD_USER_INPUT",
+            "a string in `variables` holds a NUL character",
+        ));
+    }
+
+    let viewer = match auth::viewer(state, call.headers).await {
+        Ok(viewer) => viewer,
+        Err(auth::Refused::Token(problem)) => {
+            let mut answer = Answer::refused(
+                StatusCode::UNAUTHORIZED,
+                Refusal::new("UNAUTHENTICATED", problem.message()),
+            );
+            answer.headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return answer;
+        }
+        Err(auth::Refused::Failed(error)) => {
+            // Logged where it was made into a GraphQL error.
+            let _ = error.extend();
+            return internal(call, "internal server error".into());
+        }
+    };
+    let anonymous = viewer.is_none();
+
+    let info = RequestInfo {
+        client_ip: call.client.0,
+        idempotency_key: call
+            .headers
+            .get("idempotency-key")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+    };
+    let mut request = async_graphql::Request::new(query)
+        .variables(Variables::from_json(variables))
+        .data(info);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(viewer) = viewer {
+        request = request.data(viewer);
+    }
+    request.set_parsed_query(doc);
+
+    let timeout = Duration::from_secs(edge.request_timeout_secs);
+    let execution = AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
+    let response = match tokio::time::timeout(timeout, execution).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_panic)) => {
+            tracing::error!(request_id = %request_id(call), "a resolver panicked");
+            return internal(call, "internal server error".into());
+        }
+        Err(_) => {
+            let mut answer = Answer::refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Refusal::new(
+                    "TIMEOUT",
+                    format!("the request took longer than {} seconds", timeout.as_secs()),
+                ),
+            );
+            answer
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return answer;
+        }
+    };
+
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let ok = response.errors.is_empty();
+    let cache_control = caching::policy(
+        response.cache_control,
+        anonymous,
+        kind == OperationType::Query,
+        ok,
+    );
+    let mut errors = Vec::with_capacity(response.errors.len());
+    for error in response.errors {
+        let (code, error) = coded(error, request_error, call);
+        outcome.error_codes.push(code);
+        errors.push(error);
+    }
+    let mut body = Map::new();
+    body.insert(
+        "data".into(),
+        serde_json::to_value(&response.data).unwrap_or(Value::Null),
+    );
+    if !errors.is_empty() {
+        body.insert(
+            "errors".into(),
+            serde_json::to_value(&errors).unwrap_or_default(),
+        );
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or_default(),
+        );
+    }
+    Answer {
+        status: if request_error {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        body,
+        request_error,
+        malformed: false,
+        cache_control,
+        outcome,
+        headers: HeaderMap::new(),
+    }
+}
+
+/// The name of a document's only operation, for the log.
+fn single_name(doc: &async_graphql::parser::types::ExecutableDocument) -> Option<String> {
+    let mut names = doc.operations.iter().map(|(name, _)| name);
+    match (names.next(), names.next()) {
+        (Some(Some(name)), None) => Some(name.to_string()),
+        _ => None,
+    }
+}
+
+/// Gives every error a code: the schema's own limits and validation errors
+/// get theirs, and internal errors carry the request id the log has.
+fn coded(mut error: ServerError, request_error: bool, call: &Call<'_>) -> (String, ServerError) {
+    let existing = error
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .and_then(|c| match c {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+    let code = existing.unwrap_or_else(|| {
+        match error.message.as_str() {
+            "Query is too complex." => "QUERY_TOO_COMPLEX",
+            "Query is nested too deep." => "QUERY_TOO_DEEP",
+            _ if request_error => "GRAPHQL_VALIDATION_FAILED",
+            _ => "BAD_USER_INPUT",
+        }
+        .to_owned()
+    });
+    let mut extensions = error.extensions.take().unwrap_or_default();
+    extensions.set("code", code.clone());
+    if code == "INTERNAL_SERVER_ERROR" {
+        error.message = "internal server error".into();
+        extensions.set("requestId", request_id(call));
+    }
+    error.extensions = Some(extensions);
+    (code, error)
+}
+
+/// A masked internal error, with the request id to find it in the log.
+fn internal(call: &Call<'_>, message: String) -> Answer {
+    let id = request_id(call);
+    let body = json!({
+        "errors": [{
+            "message": message,
+            "extensions": { "code": "INTERNAL_SERVER_ERROR", "requestId": id },
+        }],
+    });
+    Answer {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: match body {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        },
+        request_error: true,
+        malformed: false,
+        cache_control: caching::PRIVATE.into(),
+        outcome: GraphqlOutcome {
+            error_codes: vec!["INTERNAL_SERVER_ERROR".into()],
+            ..GraphqlOutcome::default()
+        },
+        headers: HeaderMap::new(),
+    }
+}
+
+fn request_id(call: &Call<'_>) -> String {
+    call.headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+/// `{"errors": [{"message": …, "extensions": {"code": …}}]}`.
+fn error_body(refusal: &Refusal) -> Value {
+    json!({
+        "errors": [{ "message": refusal.message, "extensions": { "code": refusal.code } }],
+    })
+}
+
+/// A request refused before it was a GraphQL request at all.
+fn refuse(media: Media, status: StatusCode, refusal: &Refusal) -> Response {
+    let mut response = (
+        status,
+        [
+            (header::CONTENT_TYPE, media.content_type()),
+            (header::CACHE_CONTROL, caching::PRIVATE),
+        ],
+        error_body(refusal).to_string(),
+    )
+        .into_response();
+    response.extensions_mut().insert(GraphqlOutcome {
+        error_codes: vec![refusal.code.to_owned()],
+        ..GraphqlOutcome::default()
+    });
+    response
 }
 
 async fn websocket(state: AppState, parts: &mut axum::http::request::Parts) -> Response {
@@ -58,8 +724,84 @@ async fn websocket(state: AppState, parts: &mut axum::http::request::Parts) -> R
             let schema = state.schema.clone();
             GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    super::auth::connection_data(&state, payload).await
+                    auth::connection_data(&state, payload).await
                 })
                 .serve()
         })
+}
+
+/// The answer to a panic anywhere in the router: a masked internal error.
+pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let body = json!({
+        "errors": [{
+            "message": "internal server error",
+            "extensions": { "code": "INTERNAL_SERVER_ERROR" },
+        }],
+    });
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, Media::Json.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn accept_chooses_the_media_type() {
+        let pick = |accept: &str| negotiate(&headers(&[(header::ACCEPT, accept)])).ok();
+        assert_eq!(negotiate(&HeaderMap::new()).ok(), Some(Media::Json));
+        assert_eq!(
+            pick("application/graphql-response+json, application/json;q=0.9"),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(pick("application/json"), Some(Media::Json));
+        assert_eq!(pick("*/*"), Some(Media::Json));
+        assert_eq!(pick("text/html"), None);
+        assert_eq!(pick("application/graphql-response+json;q=0"), None);
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_with_a_masked_error() {
+        let response = panic_response(Box::new("secret detail at src/x.rs:1"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "INTERNAL_SERVER_ERROR"
+        );
+        assert!(!body.to_string().contains("secret"));
+        let caught = AssertUnwindSafe(async { panic!("inside a resolver") })
+            .catch_unwind()
+            .await;
+        assert!(caught.is_err(), "execution is guarded the same way");
+    }
+
+    #[test]
+    fn only_json_bodies_are_taken() {
+        let check = |ct: &str| check_content_type(&headers(&[(header::CONTENT_TYPE, ct)])).is_ok();
+        assert!(check("application/json"));
+        assert!(check("application/json; charset=utf-8"));
+        assert!(check("Application/JSON;charset=\"UTF-8\""));
+        assert!(!check("application/json; charset=latin1"));
+        assert!(!check("text/plain"));
+        assert!(!check("application/x-www-form-urlencoded"));
+        assert!(!check("multipart/form-data; boundary=x"));
+        assert!(check_content_type(&HeaderMap::new()).is_err());
+    }
 }

@@ -1,9 +1,15 @@
 //! The HTTP surface: routes, and the translation between HTTP and GraphQL.
 
 mod auth;
+mod caching;
 mod client;
 mod graphql;
 mod health;
+mod limits;
+mod metrics;
+pub mod observe;
+pub mod outcome;
+pub mod persisted;
 mod playground;
 
 use axum::Router;
@@ -19,5 +25,13 @@ pub fn router(state: AppState) -> Router {
         .route("/graphiql/assets/{name}", get(playground::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/metrics", get(metrics::scrape))
+        // A panic anywhere becomes a masked error, still logged and counted.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            graphql::panic_response,
+        ))
+        // Applied to every route and the fallback, so that the matched
+        // route's template is known to it (for the metrics' `path` label).
+        .layer(axum::middleware::from_fn(observe::layer))
         .with_state(state)
 }

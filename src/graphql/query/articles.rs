@@ -56,6 +56,7 @@ impl ArticleQuery {
     /// at a time (20 by default, at most 100). Drafts, archived and scheduled
     /// articles are listed only for staff who ask for them with `filter.status`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
@@ -67,6 +68,7 @@ impl ArticleQuery {
         #[graphql(desc = "The order of the list.", default)] order_by: ArticleOrderBy,
     ) -> Result<ArticleConnection> {
         let filter = filter.unwrap_or_default();
+        super::check_search(filter.search.as_deref())?;
         if filter.status.is_some() && viewer(ctx).is_none() {
             return Err(AppError::Unauthenticated("sign in to filter articles by status").into());
         }

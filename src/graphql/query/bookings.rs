@@ -63,6 +63,7 @@ pub(crate) fn booking_id(id: &ID) -> Option<uuid::Uuid> {
 impl BookingQuery {
     /// For the patient: the request with this reference, if it was made with
     /// this email; null otherwise (a wrong reference and a wrong email look the same).
+    #[graphql(cache_control(private))]
     async fn booking_request_status(
         &self,
         ctx: &Context<'_>,
@@ -76,7 +77,10 @@ impl BookingQuery {
     }
 
     /// Front desk (and ADMIN): booking requests, newest first.
-    #[graphql(guard = "RoleGuard(FRONT_DESK)")]
+    #[graphql(
+        guard = "RoleGuard(FRONT_DESK)",
+        complexity = "crate::graphql::page_cost(first, last, child_complexity)"
+    )]
     async fn booking_requests(
         &self,
         ctx: &Context<'_>,
@@ -86,7 +90,9 @@ impl BookingQuery {
         #[graphql(desc = "Cursor to end before.")] before: Option<String>,
         #[graphql(desc = "Which requests to list.")] filter: Option<BookingRequestFilter>,
     ) -> Result<BookingRequestConnection> {
-        let filter = filter.unwrap_or_default().into();
+        let filter = filter.unwrap_or_default();
+        super::check_search(filter.search.as_deref())?;
+        let filter = filter.into();
         let page = bookings::list(
             db(ctx),
             &filter,

@@ -47,6 +47,7 @@ impl From<TherapistFilter> for therapists::TherapistFilter {
 impl DirectoryQuery {
     /// Active therapists by last then first name, a page at a time (20 by
     /// default, at most 100).
+    #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn therapists(
         &self,
         ctx: &Context<'_>,

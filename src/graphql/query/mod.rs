@@ -23,6 +23,19 @@ pub struct QueryRoot(
 
 pub(crate) use bookings::booking_id;
 
+/// Longest text a `search` filter takes.
+const SEARCH_MAX: usize = 200;
+
+/// A search text of at most [`SEARCH_MAX`] characters.
+fn check_search(search: Option<&str>) -> Result<(), crate::error::AppError> {
+    match search {
+        Some(text) if text.chars().count() > SEARCH_MAX => Err(crate::error::AppError::bad_input(
+            format!("`filter.search` must have at most {SEARCH_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Page arguments as the domain takes them.
 fn page_args(
     first: Option<i32>,

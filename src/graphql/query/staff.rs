@@ -11,6 +11,7 @@ pub struct StaffQuery;
 #[Object]
 impl StaffQuery {
     /// The signed-in staff member; null for anonymous requests.
+    #[graphql(cache_control(private))]
     async fn viewer(&self, ctx: &Context<'_>) -> Option<StaffMember> {
         viewer(ctx).map(|v| StaffMember(v.staff.clone()))
     }

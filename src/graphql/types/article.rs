@@ -52,7 +52,7 @@ connection!(ArticleConnection, ArticleEdge, Article, "articles");
 pub struct Tag(pub tag::Model);
 
 /// A topic articles are filed under.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Tag {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -72,7 +72,7 @@ impl Tag {
 
 /// An article of the clinic's blog. The public sees only published ones whose
 /// time has come; signed-in staff preview the others too.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Article {
     /// Global id.
     pub async fn id(&self) -> ID {

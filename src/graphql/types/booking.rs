@@ -93,7 +93,7 @@ pub struct BookingReceipt(pub booking_request::Model);
 
 /// What the patient gets back: enough to quote and check the request, and
 /// nothing of the health details it carries.
-#[Object]
+#[Object(cache_control(private))]
 impl BookingReceipt {
     /// The request's id, a random UUID (the front desk's `bookingRequest(id)`).
     async fn id(&self) -> ID {
@@ -151,7 +151,7 @@ connection!(
 );
 
 /// A patient's request for an appointment, with every detail: for the front desk only.
-#[Object]
+#[Object(cache_control(private))]
 impl BookingRequest {
     /// A UUID.
     async fn id(&self) -> ID {
@@ -313,7 +313,7 @@ pub struct BookingRequestEvent {
 }
 
 /// One entry of a booking request's log.
-#[Object]
+#[Object(cache_control(private))]
 impl BookingRequestEvent {
     /// When.
     async fn at(&self) -> DateTime<Utc> {

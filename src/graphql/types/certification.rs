@@ -35,7 +35,7 @@ impl From<Status> for CertificationStatus {
 }
 
 /// A qualification earned through continuing education, such as Myofascial Release.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Certification {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -121,7 +121,7 @@ impl TherapistCertification {
 }
 
 /// A certification awarded to a therapist, with its dates.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl TherapistCertification {
     /// Name of the certification.
     async fn name(&self) -> &str {

@@ -109,7 +109,7 @@ fn hhmm(t: NaiveTime) -> String {
 pub struct OpeningHours(opening_hours::Model);
 
 /// One range of opening hours; a day may have several (a lunch break).
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl OpeningHours {
     /// The day of the week.
     async fn weekday(&self) -> Option<Weekday> {
@@ -131,7 +131,7 @@ impl OpeningHours {
 pub struct Closure(closure::Model);
 
 /// A day on which a location is closed.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Closure {
     /// The date, local to the location.
     async fn date(&self) -> Date {
@@ -145,7 +145,7 @@ impl Closure {
 }
 
 /// A clinic site.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Location {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -215,6 +215,7 @@ impl Location {
     }
 
     /// Whether the site is open right now, in its own time zone.
+    #[graphql(cache_control(max_age = 60))]
     async fn is_open_now(&self, ctx: &Context<'_>) -> Result<bool> {
         let Some(tz) = hours::time_zone(&self.0.time_zone) else {
             return Ok(false);

@@ -13,7 +13,7 @@ use crate::graphql::{db, ids};
 pub struct Organization(pub organization::Model);
 
 /// The clinic: its name, how to reach it, and its locations.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Organization {
     /// Global id.
     pub async fn id(&self) -> ID {

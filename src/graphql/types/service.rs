@@ -39,7 +39,7 @@ impl From<ServiceKind> for service::ServiceKind {
 }
 
 /// A treatment the clinic offers, such as medical massage.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Service {
     /// Global id.
     pub async fn id(&self) -> ID {

@@ -30,7 +30,7 @@ impl From<staff::StaffRole> for StaffRole {
 pub struct StaffMember(pub staff::Model);
 
 /// A member of the clinic's staff with an account.
-#[Object]
+#[Object(cache_control(private))]
 impl StaffMember {
     /// Global id.
     async fn id(&self) -> ID {

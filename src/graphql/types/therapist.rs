@@ -25,7 +25,7 @@ impl Therapist {
 }
 
 /// A therapist of the clinic, with qualifications, services and locations.
-#[Object]
+#[Object(cache_control(max_age = 300))]
 impl Therapist {
     /// Global id.
     pub async fn id(&self) -> ID {
