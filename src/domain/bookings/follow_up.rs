@@ -360,34 +360,43 @@ pub async fn assign_therapist(
     }
     p.finish()?;
 
-    let txn = db.begin().await?;
-    booking_request::Entity::update_many()
-        .col_expr(
-            booking_request::Column::AssignedTherapistId,
-            Expr::value(therapist_id),
-        )
-        .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
-        .filter(booking_request::Column::Id.eq(current.id))
-        .exec(&txn)
-        .await?;
-    log_event(
-        &txn,
-        current.id,
-        Entry {
-            staff_id: Some(staff_id),
-            note: note.as_deref(),
-            therapist_id,
-            ..Entry::new(event_kind::ASSIGNED)
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = Entry {
+        staff_id: Some(staff_id),
+        note: note.as_deref(),
+        therapist_id,
+        ..Entry::new(event_kind::ASSIGNED)
+    };
+    let assignment = (
+        booking_request::Column::AssignedTherapistId,
+        Expr::value(therapist_id),
+    );
+    touch_and_log(db, current.id, Some(assignment), entry, now).await?;
     Ok(booking_request::Model {
         assigned_therapist_id: therapist_id,
         updated_at: now,
         ..current
     })
+}
+
+/// Sets `change` (if any) and `updated_at` on the request and appends
+/// `entry` to its log, in one transaction.
+async fn touch_and_log(
+    db: &DatabaseConnection,
+    id: Uuid,
+    change: Option<(booking_request::Column, SimpleExpr)>,
+    entry: Entry<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    let mut update = booking_request::Entity::update_many()
+        .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
+        .filter(booking_request::Column::Id.eq(id));
+    if let Some((column, value)) = change {
+        update = update.col_expr(column, value);
+    }
+    update.exec(&txn).await?;
+    log_event(&txn, id, entry, now).await?;
+    txn.commit().await
 }
 
 /// Adds a note to a request's log.
@@ -403,24 +412,12 @@ pub async fn add_note(
     let note = check_note(&mut p, Some(note), true);
     let current = existing(db, id).await?;
     p.finish()?;
-    let txn = db.begin().await?;
-    booking_request::Entity::update_many()
-        .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
-        .filter(booking_request::Column::Id.eq(current.id))
-        .exec(&txn)
-        .await?;
-    log_event(
-        &txn,
-        current.id,
-        Entry {
-            staff_id: Some(staff_id),
-            note: note.as_deref(),
-            ..Entry::new(event_kind::NOTE)
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = Entry {
+        staff_id: Some(staff_id),
+        note: note.as_deref(),
+        ..Entry::new(event_kind::NOTE)
+    };
+    touch_and_log(db, current.id, None, entry, now).await?;
     Ok(booking_request::Model {
         updated_at: now,
         ..current
