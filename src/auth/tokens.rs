@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
     QueryFilter, sea_query::Expr,
 };
-use sha2::{Digest, Sha256};
 
 use crate::error::AppResult;
 
@@ -34,10 +33,7 @@ pub fn looks_like_token(token: &str) -> bool {
 
 /// What is stored instead of the token.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::sha256_hex(token.as_bytes())
 }
 
 /// Stores a new token for `staff_id` and returns it; the token itself is not kept.

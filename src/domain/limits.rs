@@ -9,7 +9,6 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use entity::rate_limit_counter;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use sha2::{Digest, Sha256};
 
 /// At most `max` hits per `window` in one bucket.
 #[derive(Clone, Copy, Debug)]
@@ -21,9 +20,8 @@ pub struct Limit {
 /// A bucket name that does not reveal what it counts: `scope:` then a hash of
 /// the value (an IP address, an email).
 pub fn bucket(scope: &str, value: &str) -> String {
-    let digest = Sha256::digest(format!("{scope}\u{0}{value}").as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{scope}:{hex}")
+    let hex = super::sha256_hex(format!("{scope}\u{0}{value}").as_bytes());
+    format!("{scope}:{}", &hex[..32])
 }
 
 /// Counts one hit in `bucket`. `Err(seconds)` when the bucket is over its

@@ -4,7 +4,6 @@
 
 use async_graphql::CacheControl;
 use axum::http::{HeaderMap, HeaderValue, header};
-use sha2::{Digest, Sha256};
 
 /// Never stored by anyone: answers for staff, mutations, anything private.
 pub const PRIVATE: &str = "private, no-store";
@@ -26,9 +25,8 @@ pub fn policy(hints: CacheControl, anonymous: bool, query: bool, ok: bool) -> St
 
 /// A strong ETag for a body.
 pub fn etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    let hex = crate::domain::sha256_hex(body);
+    format!("\"{}\"", &hex[..32])
 }
 
 /// Whether the request's `If-None-Match` names `etag` (or `*`).

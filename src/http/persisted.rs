@@ -14,7 +14,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::limits::Refusal;
 
@@ -52,10 +51,7 @@ struct PersistedQueryExtension {
 
 /// The SHA-256 of a document, in lower-case hex.
 pub fn hash(query: &str) -> String {
-    Sha256::digest(query.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::sha256_hex(query.as_bytes())
 }
 
 impl PersistedQueries {

@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, NotSet, QueryFilter, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::check::{BookingInput, Checked, check};
@@ -195,10 +194,7 @@ async fn replay(
 fn fingerprint(input: &BookingInput) -> Result<String, AppError> {
     let json = serde_json::to_vec(input)
         .map_err(|_| AppError::Internal("a booking form could not be fingerprinted".into()))?;
-    Ok(Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::domain::sha256_hex(&json))
 }
 
 fn check_key(key: &str) -> WriteResult<()> {
