@@ -16,8 +16,6 @@ use sea_orm::{
     SelectTwo,
 };
 
-use crate::domain::certifications;
-
 /// The loaders' shared state.
 pub struct Loaders {
     db: DatabaseConnection,
@@ -43,7 +41,7 @@ pub struct LocationById(pub i32);
 /// The certifications a therapist holds, current or not, by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CertificationsOfTherapist(pub i32);
-/// The active therapists currently holding a certification, by name.
+/// The active therapists holding a certification (expired awards too), by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct HoldersOfCertification(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -201,7 +199,6 @@ impl Loader<HoldersOfCertification> for Loaders {
         &self,
         keys: &[HoldersOfCertification],
     ) -> LoadResult<HoldersOfCertification, Self::Value> {
-        let today = Utc::now().date_naive();
         let rows = links::<therapist_certification::Entity, therapist::Entity>(
             therapist_certification::Column::CertificationId,
             ids(keys, |k| k.0),
@@ -214,9 +211,7 @@ impl Loader<HoldersOfCertification> for Loaders {
         .await?;
         let mut map: HashMap<_, Vec<_>> = HashMap::new();
         for (award, holder) in rows {
-            if let Some(holder) = holder
-                && certifications::is_current(award.expires_on, today)
-            {
+            if let Some(holder) = holder {
                 map.entry(HoldersOfCertification(award.certification_id))
                     .or_default()
                     .push((award, holder));

@@ -532,6 +532,40 @@ async fn a_certification_lists_its_current_holders_with_the_therapist() {
 }
 
 #[tokio::test]
+async fn include_expired_lists_every_award_of_a_certification() {
+    let app = TestApp::with_demo().await;
+    let res = app
+        .gql(
+            r#"query ($slug: String!) {
+              certification(slug: $slug) {
+                holders(includeExpired: true) { status therapist { slug } }
+              }
+            }"#,
+            json!({ "slug": "trigger-point-therapy" }),
+        )
+        .await;
+    let holders: Vec<(&str, &str)> = res.ok()["certification"]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["therapist"]["slug"].as_str().unwrap(),
+                h["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        holders,
+        [
+            ("maria-gonzalez", "ACTIVE"),
+            ("sarah-mitchell", "ACTIVE"),
+            ("james-okafor", "EXPIRED"),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn an_unknown_certification_slug_is_null_not_an_error() {
     let app = TestApp::with_demo().await;
     let res = app

@@ -67,11 +67,24 @@ impl Certification {
         self.0.url.as_deref()
     }
 
-    /// Active therapists who hold it now (expired awards left out), by name.
-    async fn holders(&self, ctx: &Context<'_>) -> Result<Vec<TherapistCertification>> {
+    /// Active therapists who hold it, by name: those whose award is current,
+    /// or every award ever made with `includeExpired`.
+    async fn holders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default = false,
+            desc = "Also list awards that have expired (see each one's `status`)."
+        )]
+        include_expired: bool,
+    ) -> Result<Vec<TherapistCertification>> {
+        let today = Utc::now().date_naive();
         let rows = load_many(ctx, HoldersOfCertification(self.0.id)).await?;
         Ok(rows
             .into_iter()
+            .filter(|(award, _)| {
+                include_expired || certifications::is_current(award.expires_on, today)
+            })
             .map(|(award, holder)| TherapistCertification::held_by(award, self.0.clone(), holder))
             .collect())
     }
