@@ -14,6 +14,7 @@ use crate::events::Events;
 use crate::graphql::{self, AppSchema};
 use crate::http;
 use crate::http::persisted::PersistedQueries;
+use crate::http::response_cache::ResponseCache;
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub events: Events,
     /// Automatic persisted queries, or the allow-list of operations.
     pub persisted: PersistedQueries,
+    /// Answers to anonymous queries, until public data changes.
+    pub responses: ResponseCache,
 }
 
 impl AppState {
@@ -41,12 +44,15 @@ impl AppState {
             None => PersistedQueries::open(),
         };
         let events = Events::start(&db).await?;
+        let responses = ResponseCache::new(config.edge.response_cache_mb);
+        responses.follow(&events);
         Ok(Self {
             schema: graphql::build_schema(db.clone(), &config, events.clone()),
             db,
             config: Arc::new(config),
             events,
             persisted,
+            responses,
         })
     }
 

@@ -334,6 +334,9 @@ async fn seed_demo(config: &DbConfig) -> anyhow::Result<()> {
         bail!("the database already holds a clinic; the demo loads only into an empty one");
     }
     demo::load(&db, Utc::now().date_naive()).await?;
+    // Servers already running on this database forget what they answered
+    // about the empty clinic (PostgreSQL only: SQLite has no such channel).
+    crate::events::notify_in(&db, crate::events::Event::ContentChanged).await?;
     println!("loaded the demo clinic \"Physical Therapy First\"");
     Ok(())
 }

@@ -101,6 +101,10 @@ pub struct EdgeArgs {
     /// An Apollo persisted-query manifest; when given, only its operations run.
     #[arg(long, env = "PERSISTED_QUERIES")]
     pub persisted_queries: Option<std::path::PathBuf>,
+    /// Megabytes of answers to anonymous queries kept in memory, until a
+    /// write changes them or their `max-age` runs out; 0 turns the cache off.
+    #[arg(long, env = "RESPONSE_CACHE_MB", default_value_t = 32)]
+    pub response_cache_mb: u64,
 }
 
 impl Default for EdgeArgs {

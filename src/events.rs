@@ -1,5 +1,5 @@
 //! News that one write has for the readers of every instance: a booking request
-//! was received. Within a process it travels over a broadcast channel; on
+//! was received, or public data changed (so cached answers must go). Within a process it travels over a broadcast channel; on
 //! PostgreSQL it is sent with `NOTIFY` inside the writing transaction, so it
 //! leaves only if the write commits, and every instance (this one included)
 //! hears it through `LISTEN`. SQLite has no such channel: a write there is
@@ -22,12 +22,15 @@ const CAPACITY: usize = 1024;
 pub enum Event {
     /// A booking request with this id was stored.
     BookingReceived(Uuid),
+    /// Staff changed public data: articles, the directory, the clinic's details.
+    ContentChanged,
 }
 
 impl Event {
     fn encode(self) -> String {
         match self {
             Self::BookingReceived(id) => format!("booking_received:{id}"),
+            Self::ContentChanged => "content_changed:".to_owned(),
         }
     }
 
@@ -35,6 +38,7 @@ impl Event {
         let (kind, rest) = payload.split_once(':')?;
         match kind {
             "booking_received" => rest.parse().ok().map(Self::BookingReceived),
+            "content_changed" => Some(Self::ContentChanged),
             _ => None,
         }
     }
@@ -125,12 +129,7 @@ impl Events {
         event: Event,
     ) -> Result<Pending, DbErr> {
         if self.shared {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                "SELECT pg_notify($1, $2)",
-                [CHANNEL.into(), event.encode().into()],
-            ))
-            .await?;
+            notify_in(txn, event).await?;
             Ok(Pending(None))
         } else {
             Ok(Pending(Some((self.sender.clone(), event))))
@@ -143,6 +142,21 @@ impl Events {
     }
 }
 
+/// On PostgreSQL, writes `event` as part of the transaction `txn`, for every
+/// instance listening (this one included) once it commits; elsewhere, nothing.
+pub async fn notify_in<C: ConnectionTrait>(txn: &C, event: Event) -> Result<(), DbErr> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), event.encode().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +165,8 @@ mod tests {
     fn events_round_trip_and_strangers_are_ignored() {
         let event = Event::BookingReceived(Uuid::new_v4());
         assert_eq!(Event::decode(&event.encode()), Some(event));
+        let changed = Event::ContentChanged;
+        assert_eq!(Event::decode(&changed.encode()), Some(changed));
         assert_eq!(Event::decode("booking_received:nope"), None);
         assert_eq!(Event::decode("other:1"), None);
     }

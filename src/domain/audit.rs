@@ -1,10 +1,13 @@
 //! The audit trail: every write by staff records who made it, what, and when.
+//! Every such write changes public data, so recording it also tells the other
+//! instances (on PostgreSQL) to forget their cached answers once it commits.
 
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, NotSet};
 
 use crate::error::AppResult;
+use crate::events::{self, Event};
 
 /// Records that `staff_id` did `action` (a mutation name such as
 /// `publishArticle`) to `subject` (`Type:id`). Call it in the write's transaction.
@@ -23,5 +26,6 @@ pub async fn record(
     }
     .insert(db)
     .await?;
+    events::notify_in(db, Event::ContentChanged).await?;
     Ok(())
 }

@@ -32,6 +32,7 @@ impl SubscriptionRoot {
             loop {
                 let id = match news.recv().await {
                     Ok(Event::BookingReceived(id)) => id,
+                    Ok(_) => continue,
                     Err(RecvError::Lagged(missed)) => {
                         tracing::warn!(missed, "a subscriber fell behind and skipped booking news");
                         continue;

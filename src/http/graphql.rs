@@ -8,6 +8,7 @@
 //! bearer token, and only then execution, under a timeout and guarded
 //! against panics. Every refusal carries a code in `extensions.code`.
 
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -19,11 +20,13 @@ use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::client::ClientAddr;
 use super::limits::{self, Refusal};
 use super::outcome::{GraphqlOutcome, REQUEST_ID};
+use super::response_cache::{Cached, ResponseCache};
 use super::{auth, caching};
 use crate::app::AppState;
 use crate::graphql::RequestInfo;
@@ -327,21 +330,25 @@ async fn batch(call: &Call<'_>, items: Vec<Value>) -> Response {
     if let Some(refusal) = refusal {
         return refuse(call.media, StatusCode::BAD_REQUEST, &refusal);
     }
-    let mut answers = Vec::with_capacity(items.len());
-    for item in items {
+    let mut body = Vec::from(b"[".as_slice());
+    for (n, item) in items.into_iter().enumerate() {
         let answer = match params(item) {
             Ok(params) => prepare_and_execute(call, params).await,
             Err(refusal) => Answer::refused(StatusCode::BAD_REQUEST, refusal),
         };
-        answers.push(answer.body(call.media));
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(&answer.body(call.media));
     }
+    body.push(b']');
     let mut response = (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, call.media.content_type()),
             (header::CACHE_CONTROL, caching::PRIVATE),
         ],
-        Value::Array(answers).to_string(),
+        body,
     )
         .into_response();
     response.extensions_mut().insert(GraphqlOutcome {
@@ -355,17 +362,26 @@ async fn batch(call: &Call<'_>, items: Vec<Value>) -> Response {
 /// What became of one GraphQL request.
 struct Answer {
     status: StatusCode,
-    /// The GraphQL response, as JSON.
-    body: Map<String, Value>,
+    body: Payload,
     /// Whether it failed before execution (no `data`).
     request_error: bool,
     /// Whether the HTTP request itself was malformed (no query, …): 400 in
     /// either media type, where a GraphQL request error is 200 in `application/json`.
     malformed: bool,
     cache_control: String,
+    /// The strong ETag of the body, when it was computed already.
+    etag: Option<String>,
     outcome: GraphqlOutcome,
-    /// Extra headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
+    /// Extra headers (`Allow`, `WWW-Authenticate`, `Retry-After`, `Age`).
     headers: HeaderMap,
+}
+
+/// The GraphQL response of an [`Answer`].
+enum Payload {
+    /// Built here (refusals and masked errors).
+    Json(Map<String, Value>),
+    /// Serialized already, for the request's media type.
+    Serialized(Bytes),
 }
 
 impl Answer {
@@ -376,10 +392,11 @@ impl Answer {
         };
         Self {
             status,
-            body,
+            body: Payload::Json(body),
             request_error: true,
             malformed: refusal.code == "BAD_REQUEST",
             cache_control: caching::PRIVATE.into(),
+            etag: None,
             outcome: GraphqlOutcome {
                 error_codes: vec![refusal.code.to_owned()],
                 ..GraphqlOutcome::default()
@@ -388,13 +405,38 @@ impl Answer {
         }
     }
 
-    fn body(&self, media: Media) -> Value {
-        let mut body = self.body.clone();
-        if self.request_error && media == Media::GraphqlResponse {
-            // A request that never ran has no `data` at all.
-            body.remove("data");
+    /// A kept answer to the same query.
+    fn cached(cached: &Cached) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AGE, HeaderValue::from(cached.age()));
+        Self {
+            status: StatusCode::OK,
+            body: Payload::Serialized(cached.body.clone()),
+            request_error: false,
+            malformed: false,
+            cache_control: format!("public, max-age={}", cached.max_age),
+            etag: Some(cached.etag.clone()),
+            outcome: GraphqlOutcome {
+                operation: cached.operation.clone(),
+                kind: Some("query"),
+                error_codes: Vec::new(),
+            },
+            headers,
         }
-        Value::Object(body)
+    }
+
+    fn body(&self, media: Media) -> Bytes {
+        match &self.body {
+            Payload::Serialized(bytes) => bytes.clone(),
+            Payload::Json(map) => {
+                let mut body = map.clone();
+                if self.request_error && media == Media::GraphqlResponse {
+                    // A request that never ran has no `data` at all.
+                    body.remove("data");
+                }
+                Value::Object(body).to_string().into()
+            }
+        }
     }
 }
 
@@ -409,10 +451,10 @@ async fn run(call: &Call<'_>, params: Params) -> Response {
         }
         _ => answer.status,
     };
-    let body = answer.body(call.media).to_string();
-    let mut headers = answer.headers.clone();
-    let cacheable = call.method == Method::GET && status == StatusCode::OK;
-    let etag = cacheable.then(|| caching::etag(body.as_bytes()));
+    let body = answer.body(call.media);
+    let mut headers = answer.headers;
+    let etag = (call.method == Method::GET && status == StatusCode::OK)
+        .then(|| answer.etag.unwrap_or_else(|| caching::etag(&body)));
     headers.extend(caching::headers(&answer.cache_control, etag.as_deref()));
     let mut response = match &etag {
         Some(etag) if caching::not_modified(call.headers, etag) => {
@@ -443,9 +485,23 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         Ok(query) => query,
         Err(refusal) => return bad(refusal),
     };
-    if let Err(refusal) = limits::check_tokens(&query, edge.max_tokens) {
-        return bad(refusal);
+    let tokens = match limits::tokens(&query, edge.max_tokens) {
+        Ok(tokens) => tokens,
+        Err(refusal) => return bad(refusal),
+    };
+    let variables = params.variables.unwrap_or(Value::Null);
+    // An anonymous query answered before (by this instance, since the last
+    // write) is answered again as it was. It passed every check below then.
+    let cache_key = (state.responses.enabled()
+        && !call.headers.contains_key(header::AUTHORIZATION))
+    .then(|| ResponseCache::key(&tokens, params.operation_name.as_deref(), &variables));
+    if let Some(cached) = cache_key
+        .as_deref()
+        .and_then(|key| state.responses.get(key))
+    {
+        return Answer::cached(&cached);
     }
+    let ticket = state.responses.ticket();
     let doc = match async_graphql::parser::parse_query(&query) {
         Ok(doc) => doc,
         Err(error) => {
@@ -493,7 +549,6 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
             "subscriptions run over WebSocket (graphql-transport-ws) at this same address",
         ));
     }
-    let variables = params.variables.unwrap_or(Value::Null);
     if limits::holds_nul(&variables) {
         return bad(Refusal::new(
             "BAD_USER_INPUT",
@@ -563,38 +618,53 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         }
     };
 
+    if kind == OperationType::Mutation && !anonymous {
+        // Staff may have changed public data: this instance forgets its
+        // answers now, the others when the write's news reaches them.
+        state.responses.invalidate();
+    }
+
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     let ok = response.errors.is_empty();
-    let cache_control = caching::policy(
-        response.cache_control,
-        anonymous,
-        kind == OperationType::Query,
-        ok,
-    );
+    let query = kind == OperationType::Query;
+    let hints = response.cache_control;
+    let cache_control = caching::policy(hints, anonymous, query, ok);
     let mut errors = Vec::with_capacity(response.errors.len());
     for error in response.errors {
         let (code, error) = coded(error, request_error, call);
         outcome.error_codes.push(code);
         errors.push(error);
     }
-    let mut body = Map::new();
-    body.insert(
-        "data".into(),
-        serde_json::to_value(&response.data).unwrap_or(Value::Null),
+    let body = Bytes::from(
+        serde_json::to_vec(&Executed {
+            // A request that never ran has no `data` in this media type.
+            data: (!(request_error && call.media == Media::GraphqlResponse))
+                .then_some(&response.data),
+            errors: &errors,
+            extensions: &response.extensions,
+        })
+        .unwrap_or_default(),
     );
-    if !errors.is_empty() {
-        body.insert(
-            "errors".into(),
-            serde_json::to_value(&errors).unwrap_or_default(),
+    let mut etag = None;
+    if let Some(key) = cache_key
+        && anonymous
+        && query
+        && ok
+        && hints.public
+        && let Ok(max_age @ 1..) = u32::try_from(hints.max_age)
+    {
+        let tag = caching::etag(&body);
+        state.responses.insert(
+            key,
+            ticket,
+            body.clone(),
+            tag.clone(),
+            max_age,
+            outcome.operation.clone(),
         );
-    }
-    if !response.extensions.is_empty() {
-        body.insert(
-            "extensions".into(),
-            serde_json::to_value(&response.extensions).unwrap_or_default(),
-        );
+        etag = Some(tag);
     }
     Answer {
         status: if request_error {
@@ -602,13 +672,26 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         } else {
             StatusCode::OK
         },
-        body,
+        body: Payload::Serialized(body),
         request_error,
         malformed: false,
         cache_control,
+        etag,
         outcome,
         headers: HeaderMap::new(),
     }
+}
+
+/// A GraphQL response as it is sent: `data` (unless the request never ran),
+/// then `errors` and `extensions` when there are any.
+#[derive(Serialize)]
+struct Executed<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
 }
 
 /// The name of a document's only operation, for the log.
@@ -661,13 +744,14 @@ fn internal(call: &Call<'_>, message: String) -> Answer {
     });
     Answer {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        body: match body {
+        body: Payload::Json(match body {
             Value::Object(map) => map,
             _ => Map::new(),
-        },
+        }),
         request_error: true,
         malformed: false,
         cache_control: caching::PRIVATE.into(),
+        etag: None,
         outcome: GraphqlOutcome {
             error_codes: vec!["INTERNAL_SERVER_ERROR".into()],
             ..GraphqlOutcome::default()

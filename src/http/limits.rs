@@ -25,33 +25,61 @@ impl Refusal {
     }
 }
 
-/// Counts the lexical tokens of a document (names, numbers, strings and
-/// punctuators; commas, white space and comments are ignored), giving up as
-/// soon as there are more than `max`. Runs before the parser, so a huge
-/// document is refused in one pass over its bytes.
-pub fn check_tokens(query: &str, max: usize) -> Result<(), Refusal> {
-    let too_many = || {
-        Refusal::new(
-            "TOO_MANY_TOKENS",
-            format!("the document has more than {max} tokens"),
-        )
-    };
-    let bytes = query.as_bytes();
-    let mut count = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b' ' | b'\t' | b'\n' | b'\r' | b',' => {
-                i += 1;
-                continue;
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
+/// The lexical tokens of a document (names, numbers, strings and
+/// punctuators), one space apart: commas, white space and comments are
+/// dropped, as GraphQL ignores them. Gives up as soon as there are more than
+/// `max`, so a huge document is refused in one pass over its bytes, before
+/// the parser sees it. The result is also what cached answers are keyed on.
+pub fn tokens(query: &str, max: usize) -> Result<String, Refusal> {
+    let mut out = String::with_capacity(query.len());
+    for (count, token) in Lexer::new(query).enumerate() {
+        if count == max {
+            return Err(Refusal::new(
+                "TOO_MANY_TOKENS",
+                format!("the document has more than {max} tokens"),
+            ));
+        }
+        if count > 0 {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+    Ok(out)
+}
+
+/// Splits a document into its tokens, as slices of it. Only as strict as
+/// counting and keying need: the parser, later, rejects what is not GraphQL.
+struct Lexer<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Lexer<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.at;
+        // What GraphQL ignores: white space, commas, comments.
+        loop {
+            match bytes.get(i)? {
+                b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                        i += 1;
+                    }
                 }
-                continue;
+                _ => break,
             }
+        }
+        let start = i;
+        match bytes[i] {
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
                 i += 3;
                 while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
@@ -79,14 +107,22 @@ pub fn check_tokens(query: &str, max: usize) -> Result<(), Refusal> {
                     i += 1;
                 }
             }
-            _ => i += 1,
+            // Any other character, whole (it may take several bytes).
+            _ => {
+                i += 1;
+                while i < bytes.len() && !self.text.is_char_boundary(i) {
+                    i += 1;
+                }
+            }
         }
-        count += 1;
-        if count > max {
-            return Err(too_many());
+        // A string left open runs to the end.
+        let mut end = i.min(bytes.len());
+        while !self.text.is_char_boundary(end) {
+            end += 1;
         }
+        self.at = end;
+        Some(&self.text[start..end])
     }
-    Ok(())
 }
 
 /// The operation of `doc` that a request runs: the one named `name`, or the
@@ -213,12 +249,38 @@ mod tests {
     fn tokens_are_counted_without_comments_commas_or_string_contents() {
         let query = "# a comment with many words\n{ a(b: \"x y z\", c: [1, 2]) ... on T { d } }";
         // { a ( b : "x y z" c : [ 1 2 ] ) ... on T { d } }: 20 tokens.
-        assert!(check_tokens(query, 20).is_ok());
-        assert_eq!(check_tokens(query, 19).unwrap_err().code, "TOO_MANY_TOKENS");
+        assert_eq!(
+            tokens(query, 20).unwrap(),
+            "{ a ( b : \"x y z\" c : [ 1 2 ] ) ... on T { d } }"
+        );
+        assert_eq!(tokens(query, 19).unwrap_err().code, "TOO_MANY_TOKENS");
         let block = "{ a(s: \"\"\"block, \"quoted\" string\"\"\") }";
         // { a ( s : """…""" ) }
-        assert!(check_tokens(block, 8).is_ok());
-        assert!(check_tokens(block, 7).is_err());
+        assert!(tokens(block, 8).is_ok());
+        assert!(tokens(block, 7).is_err());
+    }
+
+    #[test]
+    fn documents_that_differ_only_in_what_graphql_ignores_have_the_same_tokens() {
+        let a = tokens("query Q($s: String!) { article(slug: $s) { title } }", 100).unwrap();
+        let b = tokens(
+            "query Q( $s : String! ) {\n  # the page\n  article(slug: $s) { title, }\n}",
+            100,
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        let c = tokens(
+            "query Q($s: String!) { article(slug: $s) { title slug } }",
+            100,
+        )
+        .unwrap();
+        assert_ne!(a, c);
+        // Strings keep their spaces; other characters stay whole.
+        assert_ne!(
+            tokens("{ a(s: \"x  y\") }", 100).unwrap(),
+            tokens("{ a(s: \"x y\") }", 100).unwrap()
+        );
+        assert_eq!(tokens("{ é \"ü", 100).unwrap(), "{ é \"ü");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod observe;
 pub mod outcome;
 pub mod persisted;
 mod playground;
+pub mod response_cache;
 
 use axum::Router;
 use axum::routing::get;

@@ -229,8 +229,11 @@ impl TestApp {
     }
 
     /// Runs SQL directly, for arranging a case the API cannot yet make.
+    /// Runs SQL behind the API's back. Such a write is not announced, so
+    /// the cached answers go too, as an operator would have them go.
     pub async fn exec(&self, sql: &str) {
         self.db.execute_unprepared(sql).await.expect("sql runs");
+        self.state.responses.invalidate();
     }
 }
 

@@ -1,0 +1,263 @@
+//! Whole answers to anonymous queries, kept in memory so that the pages every
+//! visitor loads (home, directory, articles) cost no GraphQL execution and no
+//! database work after the first.
+//!
+//! An answer is found by its key: the document's tokens (so white space,
+//! commas and comments do not matter), the operation's name and the
+//! variables. Only answers that HTTP may cache publicly are kept: anonymous,
+//! error-free queries over public types, each for its own `max-age`. So a
+//! kept answer is never older than what a browser or a CDN may show, and the
+//! `Age` header tells them how old it is.
+//!
+//! Every write of public data empties the cache: at once on the instance
+//! that wrote it, and on the others when the write's `NOTIFY` arrives
+//! (see [`crate::events`]). Each answer carries the generation it was
+//! computed in; one computed while a write went through is dropped, never
+//! served.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use serde_json::Value;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::events::{Event, Events};
+
+/// What an entry weighs besides its key and body: the entry itself, the
+/// headers and the cache's own bookkeeping, roughly.
+const OVERHEAD: u64 = 256;
+
+/// One kept answer.
+pub struct Cached {
+    /// The JSON body, as sent.
+    pub body: Bytes,
+    /// Its strong ETag (quoted).
+    pub etag: String,
+    /// The `max-age` it was kept for, in seconds.
+    pub max_age: u32,
+    /// The operation's name, for the access log and the metrics.
+    pub operation: Option<String>,
+    stored: Instant,
+    generation: u64,
+}
+
+impl Cached {
+    /// Whole seconds since it was computed, for the `Age` header.
+    pub fn age(&self) -> u64 {
+        self.stored.elapsed().as_secs()
+    }
+
+    fn fresh(&self, generation: u64) -> bool {
+        self.generation == generation
+            && self.stored.elapsed() < Duration::from_secs(u64::from(self.max_age))
+    }
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<String, Arc<Cached>> for ByBytes {
+    fn weight(&self, key: &String, value: &Arc<Cached>) -> u64 {
+        key.len() as u64 + value.body.len() as u64 + OVERHEAD
+    }
+}
+
+struct Inner {
+    entries: Cache<String, Arc<Cached>, ByBytes>,
+    generation: AtomicU64,
+}
+
+/// The cache, shared by every request of this instance; a cache of size 0
+/// keeps nothing.
+#[derive(Clone)]
+pub struct ResponseCache(Option<Arc<Inner>>);
+
+/// Taken before an answer is computed: it may be kept only if no write came
+/// in between.
+#[derive(Clone, Copy, Debug)]
+pub struct Ticket(u64);
+
+impl ResponseCache {
+    /// A cache holding up to `megabytes` of answers; 0 turns it off.
+    pub fn new(megabytes: u64) -> Self {
+        if megabytes == 0 {
+            return Self(None);
+        }
+        let bytes = megabytes * 1024 * 1024;
+        // A typical answer weighs a few kilobytes.
+        let estimated_items = usize::try_from(bytes / 4096).unwrap_or(1024).max(16);
+        Self(Some(Arc::new(Inner {
+            entries: Cache::with_weighter(estimated_items, bytes, ByBytes),
+            generation: AtomicU64::new(0),
+        })))
+    }
+
+    /// Whether answers are kept at all.
+    pub fn enabled(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The key of a query: its tokens, its operation and its variables
+    /// (absent and empty variables are the same).
+    pub fn key(tokens: &str, operation: Option<&str>, variables: &Value) -> String {
+        let variables = match variables {
+            Value::Null => String::new(),
+            Value::Object(map) if map.is_empty() => String::new(),
+            other => other.to_string(),
+        };
+        let operation = operation.unwrap_or_default();
+        let mut key = String::with_capacity(tokens.len() + operation.len() + variables.len() + 2);
+        key.push_str(tokens);
+        key.push('\u{0}');
+        key.push_str(operation);
+        key.push('\u{0}');
+        key.push_str(&variables);
+        key
+    }
+
+    /// The kept answer for `key`, if it is still good.
+    pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
+        let inner = self.0.as_ref()?;
+        let cached = inner.entries.get(key)?;
+        cached
+            .fresh(inner.generation.load(Ordering::Acquire))
+            .then_some(cached)
+    }
+
+    /// The ticket for an answer about to be computed.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(
+            self.0
+                .as_ref()
+                .map_or(0, |inner| inner.generation.load(Ordering::Acquire)),
+        )
+    }
+
+    /// Keeps an answer for `max_age` seconds, unless a write came in since
+    /// `ticket` was taken.
+    pub fn insert(
+        &self,
+        key: String,
+        ticket: Ticket,
+        body: Bytes,
+        etag: String,
+        max_age: u32,
+        operation: Option<String>,
+    ) {
+        let Some(inner) = &self.0 else { return };
+        if max_age == 0 || inner.generation.load(Ordering::Acquire) != ticket.0 {
+            return;
+        }
+        inner.entries.insert(
+            key,
+            Arc::new(Cached {
+                body,
+                etag,
+                max_age,
+                operation,
+                stored: Instant::now(),
+                generation: ticket.0,
+            }),
+        );
+    }
+
+    /// Forgets every answer: public data has changed.
+    pub fn invalidate(&self) {
+        if let Some(inner) = &self.0 {
+            // First the generation, so that an answer computed before the
+            // write and kept after this point is never served.
+            inner.generation.fetch_add(1, Ordering::AcqRel);
+            inner.entries.clear();
+        }
+    }
+
+    /// Empties the cache whenever any instance announces a change of public
+    /// data, for as long as `events` lives.
+    pub fn follow(&self, events: &Events) {
+        if !self.enabled() {
+            return;
+        }
+        let cache = self.clone();
+        let mut news = events.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match news.recv().await {
+                    Ok(Event::ContentChanged) => cache.invalidate(),
+                    Ok(_) => {}
+                    // Some news was missed: it may have been a change.
+                    Err(RecvError::Lagged(_)) => cache.invalidate(),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+    }
+
+    /// How many answers are kept, and how many bytes they weigh.
+    pub fn usage(&self) -> (usize, u64) {
+        self.0.as_ref().map_or((0, 0), |inner| {
+            (inner.entries.len(), inner.entries.weight())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn keep(cache: &ResponseCache, key: &str, ticket: Ticket, max_age: u32) {
+        cache.insert(
+            key.to_owned(),
+            ticket,
+            Bytes::from_static(b"{}"),
+            "\"e\"".into(),
+            max_age,
+            None,
+        );
+    }
+
+    #[test]
+    fn keys_ignore_absent_or_empty_variables_but_not_their_values() {
+        let plain = ResponseCache::key("{ a }", None, &Value::Null);
+        assert_eq!(plain, ResponseCache::key("{ a }", None, &json!({})));
+        assert_ne!(plain, ResponseCache::key("{ a }", Some("A"), &Value::Null));
+        assert_ne!(
+            ResponseCache::key("{ a }", None, &json!({ "x": 1 })),
+            ResponseCache::key("{ a }", None, &json!({ "x": 2 }))
+        );
+    }
+
+    #[test]
+    fn an_answer_computed_across_a_write_is_not_served() {
+        let cache = ResponseCache::new(1);
+        let before = cache.ticket();
+        keep(&cache, "k", before, 60);
+        assert!(cache.get("k").is_some());
+
+        let ticket = cache.ticket();
+        cache.invalidate();
+        assert!(cache.get("k").is_none());
+        keep(&cache, "k", ticket, 60);
+        assert!(cache.get("k").is_none(), "computed before the write");
+
+        keep(&cache, "k", cache.ticket(), 60);
+        assert!(cache.get("k").is_some());
+    }
+
+    #[test]
+    fn nothing_is_kept_without_a_max_age_or_when_turned_off() {
+        let cache = ResponseCache::new(1);
+        keep(&cache, "k", cache.ticket(), 0);
+        assert!(cache.get("k").is_none());
+
+        let off = ResponseCache::new(0);
+        keep(&off, "k", off.ticket(), 60);
+        assert!(off.get("k").is_none());
+        assert_eq!(off.usage(), (0, 0));
+    }
+}
