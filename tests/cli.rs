@@ -30,13 +30,30 @@ fn run(command: &mut Command) -> Output {
 
 /// Plain HTTP/1.1 so that the test needs no client library.
 fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let (status, _, body) = http_with(addr, method, path, &[], body);
+    (status, body)
+}
+
+/// [`http`] with extra request headers; answers the status, the head (status
+/// line and headers) and the body.
+fn http_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{extra}\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -44,11 +61,8 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_owned(), body.to_owned())
 }
 
 struct Server {
@@ -231,15 +245,12 @@ fn serve_refuses_a_database_it_cannot_open_with_a_clear_message() {
     );
 }
 
-/// With `TEST_DATABASE_URL`, `serve` does the same on PostgreSQL.
-#[test]
-fn serve_works_on_postgresql_too() {
-    let Some(base) = std::env::var("TEST_DATABASE_URL")
+/// With `TEST_DATABASE_URL` on PostgreSQL, the URL of a new, empty database
+/// beside it; otherwise none.
+fn new_postgres_database() -> Option<String> {
+    let base = std::env::var("TEST_DATABASE_URL")
         .ok()
-        .filter(|u| u.starts_with("postgres"))
-    else {
-        return;
-    };
+        .filter(|u| u.starts_with("postgres"))?;
     let name = format!("clinic_cli_{}", uuid::Uuid::new_v4().simple());
     let status = Command::new("psql")
         .args([base.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
@@ -247,9 +258,18 @@ fn serve_works_on_postgresql_too() {
         .expect("psql runs");
     assert!(status.success());
     let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// With `TEST_DATABASE_URL`, `serve` does the same on PostgreSQL.
+#[test]
+fn serve_works_on_postgresql_too() {
+    let Some(url) = new_postgres_database() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut command = clinic_api(dir.path());
-    command.env("DATABASE_URL", format!("{prefix}/{name}"));
+    command.env("DATABASE_URL", url);
     let server = Server::start(command);
     let (status, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
     assert_eq!(status, 200);
@@ -340,26 +360,24 @@ fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
 
     let server = Server::start(clinic_api(dir.path()));
     let viewer = r#"{"query":"{ viewer { email role } }"}"#;
+    let bearer = format!("Bearer {token}");
     let with_token = |addr: &str| {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        write!(
-            stream,
-            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Authorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{viewer}",
-            viewer.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
+        let (status, _, body) = http_with(
+            addr,
+            "POST",
+            "/graphql",
+            &[("Authorization", &bearer)],
+            viewer,
+        );
+        (status, body)
     };
-    let response = with_token(&server.addr);
-    assert!(response.contains("\"role\":\"FRONT_DESK\""), "{response}");
+    let (_, body) = with_token(&server.addr);
+    assert!(body.contains("\"role\":\"FRONT_DESK\""), "{body}");
 
     let id = tokens.split_whitespace().next().unwrap();
     run(clinic_api(dir.path()).args(["token", "revoke", id]));
-    let response = with_token(&server.addr);
-    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    let (status, body) = with_token(&server.addr);
+    assert_eq!(status, 401, "{body}");
     server.terminate();
 
     run(clinic_api(dir.path()).args(["staff", "disable", "--email", "fran@example.com"]));
@@ -478,16 +496,11 @@ fn purge_anonymises_or_deletes_finished_requests_past_the_retention_period() {
     assert_eq!(log, [["PTF-OPEN22-id"]]);
 }
 
-#[test]
-fn patient_details_never_reach_the_log_even_at_trace_level() {
+/// A `requestBooking` request body: medical massage at the demo's Chicago
+/// Loop, 10:00 to 12:00 next Tuesday, with `fields` for the patient; the
+/// receipt's selection is `receipt`.
+fn booking_form(fields: serde_json::Value, receipt: &str) -> String {
     use chrono::{Datelike, TimeZone};
-    let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("server.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut command = clinic_api(dir.path());
-    command.env("LOG_LEVEL", "trace");
-    let server = Server::start_logging_to(command, Stdio::from(log));
-
     let tz: chrono_tz::Tz = "America/Chicago".parse().unwrap();
     let mut day = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
     while day.weekday() != chrono::Weekday::Tue {
@@ -498,20 +511,39 @@ fn patient_details_never_reach_the_log_even_at_trace_level() {
             .unwrap()
             .to_rfc3339()
     };
+    let mut input = serde_json::json!({
+        "service": "medical-massage", "location": "chicago-loop", "newPatient": true,
+        "preferredWindows": [{ "start": at(10), "end": at(12) }],
+    });
+    for (key, value) in fields.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    serde_json::json!({
+        "query": format!("mutation($input: RequestBookingInput!) {{ requestBooking(input: $input) \
+                          {{ receipt {receipt} }} }}"),
+        "variables": { "input": input },
+    })
+    .to_string()
+}
+
+#[test]
+fn patient_details_never_reach_the_log_even_at_trace_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut command = clinic_api(dir.path());
+    command.env("LOG_LEVEL", "trace");
+    let server = Server::start_logging_to(command, Stdio::from(log));
+
     let form = |email: &str, consent: bool| {
-        serde_json::json!({
-            "query": "mutation($input: RequestBookingInput!) { requestBooking(input: $input) \
-                      { receipt { reference } userErrors { field message } } }",
-            "variables": { "input": {
+        booking_form(
+            serde_json::json!({
                 "fullName": "Zelda Quartermaine", "email": email, "phone": "(312) 555-0187",
-                "preferredContact": "EMAIL", "service": "medical-massage",
-                "location": "chicago-loop", "newPatient": true,
-                "insuranceProvider": "Acme Mutual Health", "message": "sciatica flare-up",
-                "consent": consent,
-                "preferredWindows": [{ "start": at(10), "end": at(12) }],
-            }},
-        })
-        .to_string()
+                "preferredContact": "EMAIL", "insuranceProvider": "Acme Mutual Health",
+                "message": "sciatica flare-up", "consent": consent,
+            }),
+            "{ reference } userErrors { field message }",
+        )
     };
     let (status, body) = http(
         &server.addr,
@@ -588,4 +620,142 @@ fn production_mode_turns_off_introspection_suggestions_and_the_playground() {
     let (_, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
     assert!(body.contains("Physical Therapy First"), "{body}");
     server.terminate();
+}
+
+/// Two instances of the service on one PostgreSQL database, as a clinic
+/// scales out: a change made through one is seen through the other within a
+/// second, although the other had the old answer cached, and a booking
+/// request taken by one reaches the front desk following the other.
+#[tokio::test]
+async fn two_instances_on_one_postgresql_share_every_write() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let Some(url) = new_postgres_database() else {
+        eprintln!("skipped: needs TEST_DATABASE_URL=postgres://…");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cli = || {
+        let mut command = clinic_api(dir.path());
+        command.env("DATABASE_URL", &url);
+        command
+    };
+    // The first one creates the schema and loads the demo; then the second.
+    let first = Server::start(cli());
+    let second = Server::start(cli());
+    let created = run_with_input(
+        cli()
+            .args([
+                "staff",
+                "create",
+                "--email",
+                "ed@example.com",
+                "--name",
+                "Ed Itor",
+            ])
+            .args(["--role", "admin"]),
+        "correct horse battery staple\n",
+    );
+    assert!(created.status.success(), "{created:?}");
+    let made = run(cli().args(["token", "create", "--email", "ed@example.com"]));
+    let token = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+
+    // The second instance answers the public query, then answers it again
+    // from its cache (an `Age` header says so).
+    let name = r#"{"query":"{ organization { name } }"}"#;
+    let ask_second = || http_with(&second.addr, "POST", "/graphql", &[], name);
+    let (_, _, before) = ask_second();
+    assert!(before.contains("Physical Therapy First"), "{before}");
+    let (_, head, again) = ask_second();
+    assert_eq!(again, before);
+    assert!(
+        head.to_lowercase().contains("\r\nage: "),
+        "not cached: {head}"
+    );
+
+    // The front desk follows new requests on the second instance.
+    let mut request = format!("ws://{}/graphql", second.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let frames = [
+        serde_json::json!({ "type": "connection_init",
+            "payload": { "Authorization": format!("Bearer {token}") } }),
+        serde_json::json!({ "id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { bookingRequestReceived { reference } }" } }),
+    ];
+    for frame in frames {
+        socket
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .unwrap();
+    }
+    let mut next_message = async || loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("the socket stays open")
+            .unwrap();
+        if let Message::Text(text) = message {
+            break serde_json::from_str::<serde_json::Value>(&text).unwrap();
+        }
+    };
+    assert_eq!(next_message().await["type"], "connection_ack");
+
+    // An admin renames the clinic through the first instance.
+    let bearer = format!("Bearer {token}");
+    let rename = r#"{"query":"mutation { updateOrganization(input: {name: \"Physical Therapy Second\"}) { userErrors { message } } }"}"#;
+    let (status, _, renamed) = http_with(
+        &first.addr,
+        "POST",
+        "/graphql",
+        &[("Authorization", &bearer)],
+        rename,
+    );
+    assert_eq!(status, 200, "{renamed}");
+    assert!(renamed.contains(r#""userErrors":[]"#), "{renamed}");
+    let written = Instant::now();
+    loop {
+        let (_, _, now) = ask_second();
+        if now.contains("Physical Therapy Second") {
+            break;
+        }
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "the second instance still answers {now} a second after the write"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // A patient books through the first instance; the second one's
+    // subscriber hears of it.
+    let form = booking_form(
+        serde_json::json!({
+            "fullName": "Robin Twofold", "email": "robin@example.org",
+            "phone": "(312) 555-0123", "preferredContact": "PHONE",
+            "selfPay": true, "consent": true,
+        }),
+        "{ reference }",
+    );
+    let (_, _, booked) = http_with(&first.addr, "POST", "/graphql", &[], &form);
+    let booked: serde_json::Value = serde_json::from_str(&booked).unwrap();
+    let reference = booked["data"]["requestBooking"]["receipt"]["reference"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{booked}"))
+        .to_owned();
+    let heard = next_message().await;
+    assert_eq!(heard["type"], "next", "{heard}");
+    assert_eq!(
+        heard["payload"]["data"]["bookingRequestReceived"]["reference"],
+        reference.as_str()
+    );
+
+    second.terminate();
+    first.terminate();
 }
