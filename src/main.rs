@@ -6,6 +6,6 @@ async fn main() -> anyhow::Result<()> {
     // A `.env` beside the binary is a convenience for local runs; it is optional.
     dotenvy::dotenv().ok();
     let cli = Cli::parse();
-    clinic_api::telemetry::init(&cli.log_level, cli.log_format);
+    let _log = clinic_api::telemetry::init(&cli.log_level, cli.log_format);
     run(cli).await
 }
