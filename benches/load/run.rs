@@ -101,7 +101,15 @@ impl Bench {
                     self.with_admin(|admin| async move {
                         dataset::recreate_database(&admin, TARGET_DATABASE).await
                     });
-                    dataset::database_url(&s.postgres_url, TARGET_DATABASE)
+                    // Without TLS, as the peer's driver connects by default:
+                    // both talk to the same server over loopback.
+                    let mut url =
+                        url::Url::parse(&dataset::database_url(&s.postgres_url, TARGET_DATABASE))
+                            .expect("a database URL");
+                    if !url.query_pairs().any(|(k, _)| k == "sslmode") {
+                        url.query_pairs_mut().append_pair("sslmode", "disable");
+                    }
+                    url.into()
                 }
             };
             let counts = self.runtime.block_on(seed.write_to(&url));
