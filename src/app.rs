@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::response::Response;
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::Response;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
