@@ -14,6 +14,10 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::D
     options
         .max_connections(config.database_max_connections)
         .connect_timeout(Duration::from_secs(10))
+        // A connection in use is known to be alive; one idle for a while is
+        // pinged before use, since the server or a firewall may have dropped
+        // it. Pinging on every checkout would add a round trip per statement.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.foreign_keys(true)
