@@ -10,9 +10,11 @@ use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::Config;
+use crate::domain::bookings::Intake;
 use crate::events::Events;
 use crate::graphql::{self, AppSchema};
 use crate::http;
+use crate::http::documents::Documents;
 use crate::http::persisted::PersistedQueries;
 use crate::http::response_cache::ResponseCache;
 
@@ -27,6 +29,10 @@ pub struct AppState {
     pub persisted: PersistedQueries,
     /// Answers to anonymous queries, until public data changes.
     pub responses: ResponseCache,
+    /// Documents parsed lately, by their text.
+    pub documents: Arc<Documents>,
+    /// Where booking requests are checked and stored.
+    pub intake: Arc<Intake>,
 }
 
 impl AppState {
@@ -46,13 +52,16 @@ impl AppState {
         let events = Events::start(&db).await?;
         let responses = ResponseCache::new(config.edge.response_cache_mb);
         responses.follow(&events);
+        let intake = Arc::new(Intake::new(db.clone(), events.clone()));
         Ok(Self {
-            schema: graphql::build_schema(db.clone(), &config, events.clone()),
+            schema: graphql::build_schema(db.clone(), &config, events.clone(), intake.clone()),
+            intake,
             db,
             config: Arc::new(config),
             events,
             persisted,
             responses,
+            documents: Arc::default(),
         })
     }
 

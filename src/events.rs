@@ -53,14 +53,16 @@ pub struct Events {
 
 /// News written inside a transaction, to be delivered once it commits.
 #[must_use = "deliver the news after the transaction commits"]
-pub struct Pending(Option<(broadcast::Sender<Event>, Event)>);
+pub struct Pending(Option<(broadcast::Sender<Event>, Vec<Event>)>);
 
 impl Pending {
     /// Announces the news to this process (SQLite); on PostgreSQL the commit did.
     pub fn deliver(self) {
-        if let Some((sender, event)) = self.0 {
-            // No subscriber is not an error.
-            let _ = sender.send(event);
+        if let Some((sender, events)) = self.0 {
+            for event in events {
+                // No subscriber is not an error.
+                let _ = sender.send(event);
+            }
         }
     }
 }
@@ -121,18 +123,18 @@ impl Events {
         Ok(events)
     }
 
-    /// Writes `event` as part of the transaction `txn`; call
-    /// [`Pending::deliver`] once it has committed.
+    /// Writes `events` as part of the transaction `txn`, in one statement
+    /// however many; call [`Pending::deliver`] once it has committed.
     pub async fn publish_in<C: ConnectionTrait>(
         &self,
         txn: &C,
-        event: Event,
+        events: Vec<Event>,
     ) -> Result<Pending, DbErr> {
         if self.shared {
-            notify_in(txn, event).await?;
+            notify_all_in(txn, &events).await?;
             Ok(Pending(None))
         } else {
-            Ok(Pending(Some((self.sender.clone(), event))))
+            Ok(Pending(Some((self.sender.clone(), events))))
         }
     }
 
@@ -145,13 +147,20 @@ impl Events {
 /// On PostgreSQL, writes `event` as part of the transaction `txn`, for every
 /// instance listening (this one included) once it commits; elsewhere, nothing.
 pub async fn notify_in<C: ConnectionTrait>(txn: &C, event: Event) -> Result<(), DbErr> {
-    if txn.get_database_backend() != DatabaseBackend::Postgres {
+    notify_all_in(txn, &[event]).await
+}
+
+/// [`notify_in`] for several events, in one statement: their payloads travel
+/// as one JSON array, so that the statement's text never changes.
+async fn notify_all_in<C: ConnectionTrait>(txn: &C, events: &[Event]) -> Result<(), DbErr> {
+    if events.is_empty() || txn.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
     }
+    let payloads: Vec<serde_json::Value> = events.iter().map(|e| e.encode().into()).collect();
     txn.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Postgres,
-        "SELECT pg_notify($1, $2)",
-        [CHANNEL.into(), event.encode().into()],
+        "SELECT pg_notify($1, payload) FROM jsonb_array_elements_text($2::jsonb) AS payload",
+        [CHANNEL.into(), serde_json::Value::from(payloads).into()],
     ))
     .await?;
     Ok(())

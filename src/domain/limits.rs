@@ -1,14 +1,19 @@
 //! Rate limits counted in the database, so that every instance of the service
 //! sees the same count: one row per bucket and fixed window, incremented with
-//! a single atomic upsert. The limit is held over a sliding window: the hits
+//! atomic upserts, for many attempts at once. The limit is held over a sliding window: the hits
 //! of the current window plus those of the previous one, weighted by how much
 //! of it the sliding window still covers, so that crossing a window boundary
 //! does not let a burst through.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use entity::rate_limit_counter;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    QueryFilter, Statement,
+};
 
 /// At most `max` hits per `window` in one bucket.
 #[derive(Clone, Copy, Debug)]
@@ -24,47 +29,270 @@ pub fn bucket(scope: &str, value: &str) -> String {
     format!("{scope}:{}", &hex[..32])
 }
 
-/// Counts one hit in `bucket`. `Err(seconds)` when the bucket is over its
-/// limit: the hit is refused, and that many seconds is the earliest another
-/// may pass. Call it inside the transaction of what it counts, so that a
-/// refused or failed attempt, rolled back, counts nothing.
-pub async fn hit<C: ConnectionTrait>(
+/// A hit to count: in which bucket, held to which limit.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub bucket: String,
+    pub limit: Limit,
+}
+
+/// What one attempt asks to count: a hit in each of its buckets, at `at`.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask<'a> {
+    pub hits: &'a [Hit],
+    pub at: DateTime<Utc>,
+}
+
+/// A bucket's fixed window: the bucket and when the window started.
+type Slot = (String, DateTime<Utc>);
+
+/// Counts the asks in order, each as one attempt: one whose every hit stays
+/// within its bucket's limit is counted in all of them; one that would go
+/// over any is refused with `Err(seconds)`, the earliest another may pass,
+/// and counts nothing in any bucket. Returns one verdict per ask.
+///
+/// However many asks: one upsert adds the hits of each window at once
+/// (locking its rows until the transaction ends, so that instances count in
+/// turn) and reads the windows back with the ones before them, in one
+/// statement on PostgreSQL and two elsewhere; one more per window takes
+/// back the hits of refused asks, if any. Call it inside the transaction of
+/// what it counts, so that an attempt that fails later, rolled back, counts
+/// nothing either.
+pub async fn count<C: ConnectionTrait>(
     db: &C,
-    bucket: &str,
-    limit: Limit,
-    now: DateTime<Utc>,
-) -> Result<Result<(), i64>, DbErr> {
-    let window_start = now
-        .duration_trunc(limit.window)
+    asks: &[Ask<'_>],
+) -> Result<Vec<Result<(), i64>>, DbErr> {
+    let slots = asks
+        .iter()
+        .map(|ask| ask.hits.iter().map(|hit| slot(hit, ask.at)).collect())
+        .collect::<Result<Vec<Vec<Slot>>, DbErr>>()?;
+    let added = tally(slots.iter().flatten());
+    if added.is_empty() {
+        return Ok(vec![Ok(()); asks.len()]);
+    }
+    let stored = add_and_read(db, &added, &previous(asks, &slots, &added)).await?;
+    let (verdicts, kept) = judge_in_order(asks, &slots, &added, &stored);
+    let refused: BTreeMap<Slot, i32> = added
+        .into_iter()
+        .filter_map(|(slot, n)| {
+            let kept = kept.get(&slot).copied().unwrap_or(0);
+            (kept < n).then_some((slot, n - kept))
+        })
+        .collect();
+    take_back(db, &refused).await?;
+    Ok(verdicts)
+}
+
+/// The verdict on each ask, in order, from what the slots hold with every
+/// ask `added` (`stored`): each ask sees the hits before it that were kept,
+/// and its own. Also how many of its added hits each slot keeps.
+fn judge_in_order<'a>(
+    asks: &[Ask<'_>],
+    slots: &'a [Vec<Slot>],
+    added: &BTreeMap<Slot, i32>,
+    stored: &BTreeMap<Slot, i32>,
+) -> (Vec<Result<(), i64>>, BTreeMap<&'a Slot, i32>) {
+    let held = |slot: &Slot| stored.get(slot).copied().unwrap_or(0);
+    let before = |slot: &Slot| held(slot) - added.get(slot).copied().unwrap_or(0);
+    let mut kept: BTreeMap<&Slot, i32> = BTreeMap::new();
+    let verdicts = asks
+        .iter()
+        .zip(slots)
+        .map(|(ask, slots)| {
+            let verdict =
+                ask.hits
+                    .iter()
+                    .zip(slots)
+                    .enumerate()
+                    .try_for_each(|(i, (hit, slot))| {
+                        // An ask counting twice in one slot sees its own first hit.
+                        let own = slots[..i].iter().filter(|s| *s == slot).count() as i32;
+                        let current = before(slot) + kept.get(slot).copied().unwrap_or(0) + own + 1;
+                        let previous = held(&(slot.0.clone(), slot.1 - hit.limit.window));
+                        judge(
+                            f64::from(current),
+                            f64::from(previous),
+                            hit.limit,
+                            (ask.at - slot.1).as_seconds_f64(),
+                        )
+                    });
+            if verdict.is_ok() {
+                for slot in slots {
+                    *kept.entry(slot).or_insert(0) += 1;
+                }
+            }
+            verdict
+        })
+        .collect();
+    (verdicts, kept)
+}
+
+/// The window of `limit` that `at` falls in, for `hit`'s bucket.
+fn slot(hit: &Hit, at: DateTime<Utc>) -> Result<Slot, DbErr> {
+    let start = at
+        .duration_trunc(hit.limit.window)
         .map_err(|e| DbErr::Custom(format!("rate-limit window: {e}")))?;
-    let insert = rate_limit_counter::Entity::insert(rate_limit_counter::ActiveModel {
-        bucket: sea_orm::Set(bucket.to_owned()),
-        window_start: sea_orm::Set(window_start),
-        hits: sea_orm::Set(1),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            rate_limit_counter::Column::Bucket,
-            rate_limit_counter::Column::WindowStart,
-        ])
-        .value(
-            rate_limit_counter::Column::Hits,
-            Expr::col((rate_limit_counter::Entity, rate_limit_counter::Column::Hits)).add(1),
-        )
-        .to_owned(),
+    Ok((hit.bucket.clone(), start))
+}
+
+/// How many hits each slot gets, in the order rows are locked in: the same
+/// on every instance, so that two never wait for each other.
+fn tally<'a>(slots: impl Iterator<Item = &'a Slot>) -> BTreeMap<Slot, i32> {
+    let mut tally = BTreeMap::new();
+    for slot in slots {
+        *tally.entry(slot.clone()).or_insert(0) += 1;
+    }
+    tally
+}
+
+/// The windows before the asks' windows, but those that are some ask's
+/// window themselves (read back by [`add_and_read`] already).
+fn previous(asks: &[Ask<'_>], slots: &[Vec<Slot>], added: &BTreeMap<Slot, i32>) -> BTreeSet<Slot> {
+    asks.iter()
+        .zip(slots)
+        .flat_map(|(ask, slots)| {
+            ask.hits
+                .iter()
+                .zip(slots)
+                .map(|(hit, (bucket, start))| (bucket.clone(), *start - hit.limit.window))
+        })
+        .filter(|slot| !added.contains_key(slot))
+        .collect()
+}
+
+/// Adds each slot's hits, and reads them back with the hits of the
+/// `previous` windows. On PostgreSQL in one statement, since a round trip
+/// there costs more than the statement; elsewhere in two.
+async fn add_and_read<C: ConnectionTrait>(
+    db: &C,
+    added: &BTreeMap<Slot, i32>,
+    previous: &BTreeSet<Slot>,
+) -> Result<BTreeMap<Slot, i32>, DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        return add_and_read_postgres(db, added, previous).await;
+    }
+    add(db, added).await?;
+    let mut slots: BTreeSet<Slot> = added.keys().cloned().collect();
+    slots.extend(previous.iter().cloned());
+    read(db, &slots).await
+}
+
+/// [`add_and_read`] in one statement. Its rows come as JSON parameters, so
+/// that its text, and so its prepared statement, is the same however many
+/// there are.
+const ADD_AND_READ_POSTGRES: &str = r#"
+WITH added AS (
+    INSERT INTO rate_limit_counter (bucket, window_start, hits)
+    SELECT bucket, window_start, hits
+    FROM jsonb_to_recordset($1::jsonb) AS a(bucket text, window_start timestamptz, hits integer)
+    ORDER BY bucket, window_start
+    ON CONFLICT (bucket, window_start)
+    DO UPDATE SET hits = rate_limit_counter.hits + excluded.hits
+    RETURNING bucket, window_start, hits
+)
+SELECT bucket, window_start, hits FROM added
+UNION ALL
+SELECT c.bucket, c.window_start, c.hits
+FROM jsonb_to_recordset($2::jsonb) AS p(bucket text, window_start timestamptz)
+JOIN rate_limit_counter c ON c.bucket = p.bucket AND c.window_start = p.window_start
+"#;
+
+async fn add_and_read_postgres<C: ConnectionTrait>(
+    db: &C,
+    added: &BTreeMap<Slot, i32>,
+    previous: &BTreeSet<Slot>,
+) -> Result<BTreeMap<Slot, i32>, DbErr> {
+    let added: Vec<serde_json::Value> = added
+        .iter()
+        .map(|((bucket, start), hits)| {
+            serde_json::json!({ "bucket": bucket, "window_start": start, "hits": hits })
+        })
+        .collect();
+    let previous: Vec<serde_json::Value> = previous
+        .iter()
+        .map(|(bucket, start)| serde_json::json!({ "bucket": bucket, "window_start": start }))
+        .collect();
+    let statement = Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        ADD_AND_READ_POSTGRES,
+        [
+            serde_json::Value::from(added).into(),
+            serde_json::Value::from(previous).into(),
+        ],
     );
-    let current = f64::from(insert.exec_with_returning(db).await?.hits);
-    let previous =
-        rate_limit_counter::Entity::find_by_id((bucket.to_owned(), window_start - limit.window))
-            .one(db)
-            .await?
-            .map_or(0.0, |row| f64::from(row.hits));
-    Ok(judge(
-        current,
-        previous,
-        limit,
-        (now - window_start).as_seconds_f64(),
-    ))
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                (row.try_get("", "bucket")?, row.try_get("", "window_start")?),
+                row.try_get("", "hits")?,
+            ))
+        })
+        .collect()
+}
+
+/// Adds each slot's hits in one upsert.
+async fn add<C: ConnectionTrait>(db: &C, added: &BTreeMap<Slot, i32>) -> Result<(), DbErr> {
+    let rows = added
+        .iter()
+        .map(|((bucket, start), n)| rate_limit_counter::ActiveModel {
+            bucket: Set(bucket.clone()),
+            window_start: Set(*start),
+            hits: Set(*n),
+        });
+    let hits = (rate_limit_counter::Entity, rate_limit_counter::Column::Hits);
+    let excluded = (Alias::new("excluded"), rate_limit_counter::Column::Hits);
+    rate_limit_counter::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                rate_limit_counter::Column::Bucket,
+                rate_limit_counter::Column::WindowStart,
+            ])
+            .value(
+                rate_limit_counter::Column::Hits,
+                Expr::col(hits).add(Expr::col(excluded)),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The hits of these slots (a slot nobody counted in has no row).
+async fn read<C: ConnectionTrait>(
+    db: &C,
+    slots: &BTreeSet<Slot>,
+) -> Result<BTreeMap<Slot, i32>, DbErr> {
+    let buckets: BTreeSet<&str> = slots.iter().map(|(bucket, _)| bucket.as_str()).collect();
+    let starts: BTreeSet<DateTime<Utc>> = slots.iter().map(|(_, start)| *start).collect();
+    let rows = rate_limit_counter::Entity::find()
+        .filter(rate_limit_counter::Column::Bucket.is_in(buckets))
+        .filter(rate_limit_counter::Column::WindowStart.is_in(starts))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ((row.bucket, row.window_start), row.hits))
+        .filter(|(slot, _)| slots.contains(slot))
+        .collect())
+}
+
+/// Subtracts these hits, one statement per slot.
+async fn take_back<C: ConnectionTrait>(db: &C, hits: &BTreeMap<Slot, i32>) -> Result<(), DbErr> {
+    for ((bucket, start), n) in hits {
+        rate_limit_counter::Entity::update_many()
+            .col_expr(
+                rate_limit_counter::Column::Hits,
+                Expr::col(rate_limit_counter::Column::Hits).sub(*n),
+            )
+            .filter(rate_limit_counter::Column::Bucket.eq(bucket.as_str()))
+            .filter(rate_limit_counter::Column::WindowStart.eq(*start))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Whether `current` hits in this window (this one included) and `previous`

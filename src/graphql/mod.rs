@@ -10,12 +10,14 @@ pub mod subscription;
 pub mod types;
 
 use std::hash::Hash;
+use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use crate::domain::bookings::Intake;
 use crate::error::AppError;
 use crate::events::Events;
 use loaders::Loaders;
@@ -48,7 +50,12 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
 /// Builds the schema over this database. Relation loads wait
 /// `config.batch_delay` to gather the keys of a whole list into one statement;
 /// `events` carries news between writers and subscribers.
-pub fn build_schema(db: DatabaseConnection, config: &Config, events: Events) -> AppSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    config: &Config,
+    events: Events,
+    intake: Arc<Intake>,
+) -> AppSchema {
     let loader = DataLoader::new(Loaders::new(db.clone()), tokio::spawn).delay(config.batch_delay);
     let mut builder = Schema::build(
         QueryRoot::default(),
@@ -56,6 +63,7 @@ pub fn build_schema(db: DatabaseConnection, config: &Config, events: Events) -> 
         SubscriptionRoot,
     )
     .data(loader)
+    .data(intake)
     .data(db)
     .data(events)
     .data(config.booking.clone())

@@ -502,7 +502,7 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         return Answer::cached(&cached);
     }
     let ticket = state.responses.ticket();
-    let doc = match async_graphql::parser::parse_query(&query) {
+    let doc = match state.documents.parse(&query) {
         Ok(doc) => doc,
         Err(error) => {
             return bad(Refusal::new(
@@ -620,8 +620,10 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
 
     if kind == OperationType::Mutation && !anonymous {
         // Staff may have changed public data: this instance forgets its
-        // answers now, the others when the write's news reaches them.
+        // answers and its snapshot of the clinic now, the others when the
+        // write's news reaches them.
         state.responses.invalidate();
+        crate::domain::bookings::forget_clinic();
     }
 
     let request_error = response.data == async_graphql::Value::Null

@@ -3,6 +3,7 @@
 mod auth;
 mod caching;
 mod client;
+pub mod documents;
 mod graphql;
 mod health;
 mod limits;

@@ -334,3 +334,27 @@ async fn limits_follow_the_configuration() {
     }
     assert_eq!(count(&app, "booking_request").await, 8);
 }
+
+#[tokio::test]
+async fn of_many_requests_at_once_from_one_address_only_its_limit_is_stored_and_counted() {
+    let app = TestApp::with_demo().await;
+    let crowded = ip("198.51.100.99");
+    let forms: Vec<(String, Value)> = (1..=16).map(|n| (format!("key-{n}"), patient(n))).collect();
+    let answers = join_all(
+        forms
+            .iter()
+            .map(|(key, form)| send(&app, crowded, Some(key), form)),
+    )
+    .await;
+    let refused: Vec<&GqlResponse> = answers.iter().filter(|r| !r.errors.is_empty()).collect();
+    for res in &refused {
+        assert_rate_limited(res);
+    }
+    assert_eq!(refused.len(), 6, "ten of sixteen pass");
+    assert_eq!(count(&app, "booking_request").await, 10);
+    assert_eq!(count(&app, "booking_idempotency").await, 10);
+    assert_eq!(count(&app, "booking_request_event").await, 10);
+    // Ten for the address and one for each stored patient's email: the
+    // refused ones count nothing, in either bucket.
+    assert_eq!(hits(&app).await, 20);
+}

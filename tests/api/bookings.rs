@@ -218,3 +218,73 @@ pub fn assert_no_patient_details(body: &str, input: &Value) {
         );
     }
 }
+
+/// Statements one booking with an idempotency key costs, receipt included.
+async fn statements_of_one_booking(app: &TestApp, input: Value, key: &str) -> usize {
+    let before = app.statements();
+    let res = app
+        .gql_from(
+            Some("203.0.113.5".parse().unwrap()),
+            &[("idempotency-key", key)],
+            REQUEST,
+            json!({ "input": input }),
+        )
+        .await;
+    receipt_of(&res);
+    app.statements() - before
+}
+
+/// Ten more therapists working everywhere and doing everything, and a
+/// closure at every location on each of 30 days after the tests' windows.
+async fn grow_the_clinic(app: &TestApp) {
+    for n in 0..10 {
+        app.exec(&format!(
+            "INSERT INTO therapist (slug, first_name, last_name, credentials, title, bio, bio_html,
+                 photo_url, accepting_new_patients, active, created_at, updated_at)
+             SELECT slug || '-{n}', first_name, last_name, credentials, title, bio, bio_html,
+                 photo_url, accepting_new_patients, active, created_at, updated_at
+             FROM therapist WHERE slug = 'maria-gonzalez'"
+        ))
+        .await;
+    }
+    app.exec(
+        "INSERT INTO therapist_location (therapist_id, location_id)
+         SELECT t.id, l.id FROM therapist t, location l WHERE t.slug LIKE 'maria-gonzalez-%'",
+    )
+    .await;
+    app.exec(
+        "INSERT INTO therapist_service (therapist_id, service_id)
+         SELECT t.id, s.id FROM therapist t, service s WHERE t.slug LIKE 'maria-gonzalez-%'",
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    for days in 60..90 {
+        let date = today + Duration::days(days);
+        app.exec(&format!(
+            "INSERT INTO closure (location_id, date, reason)
+             SELECT id, '{date}', 'Inventory' FROM location"
+        ))
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_booking_costs_the_same_few_statements_however_large_the_clinic() {
+    let app = TestApp::with_demo().await;
+    // The first booking reads the clinic; the next ones do not.
+    statements_of_one_booking(&app, patient(1), "key-1").await;
+    let small = statements_of_one_booking(&app, patient(2), "key-2").await;
+    grow_the_clinic(&app).await;
+    statements_of_one_booking(&app, patient(3), "key-3").await;
+    let large = statements_of_one_booking(&app, patient(4), "key-4").await;
+    let mut with_new_therapist = patient(5);
+    with_new_therapist["therapist"] = json!("maria-gonzalez-7");
+    let new_therapist = statements_of_one_booking(&app, with_new_therapist, "key-5").await;
+    assert_eq!(large, small);
+    assert_eq!(new_therapist, small);
+    // Three for the receipt's service, location and therapist. On
+    // PostgreSQL: the batch, its count and its news; on SQLite: the claimed
+    // keys, the request, its key, its entry, and two for its count.
+    let postgres = app.url.starts_with("postgres");
+    assert_eq!(small, if postgres { 3 + 3 } else { 3 + 6 });
+}

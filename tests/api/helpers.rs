@@ -125,7 +125,8 @@ impl TestApp {
 
     /// SQL statements run since the app was made.
     pub fn statements(&self) -> usize {
-        self.statements.load(Ordering::SeqCst)
+        let own = self.state.intake.own_statements();
+        self.statements.load(Ordering::SeqCst) + usize::try_from(own).expect("a count")
     }
 
     pub async fn gql(&self, query: &str, variables: Value) -> GqlResponse {
@@ -230,10 +231,12 @@ impl TestApp {
 
     /// Runs SQL directly, for arranging a case the API cannot yet make.
     /// Runs SQL behind the API's back. Such a write is not announced, so
-    /// the cached answers go too, as an operator would have them go.
+    /// the cached answers go too, as an operator would have them go, and so
+    /// does the clinic that booking forms are checked against.
     pub async fn exec(&self, sql: &str) {
         self.db.execute_unprepared(sql).await.expect("sql runs");
         self.state.responses.invalidate();
+        clinic_api::domain::bookings::forget_clinic();
     }
 }
 

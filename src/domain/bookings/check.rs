@@ -1,19 +1,18 @@
 //! Checking a booking form: every field on its own, then the fields together
 //! (the service offered at the location, the therapist working there, each
-//! window inside the location's opening hours in its own time zone).
+//! window inside the location's opening hours in its own time zone), against
+//! a snapshot of the clinic, without a statement.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
-use entity::{
-    closure, location, location_service, opening_hours, service, therapist, therapist_location,
-    therapist_service,
-};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use entity::{closure, location, service};
 use serde::Serialize;
 
+use super::clinic::{Clinic, Place, Practitioner};
 use super::{ContactMethod, Window};
 use crate::domain::hours;
 use crate::domain::validate::{Code, Field, Problems, WriteResult};
+use crate::error::AppError;
 
 /// Most windows a request may offer.
 pub const MAX_WINDOWS: usize = 5;
@@ -82,9 +81,10 @@ pub(super) struct Checked {
     pub message: Option<String>,
 }
 
-/// Checks the whole form against the clinic as it is at `now`; every problem at once.
-pub(super) async fn check<C: ConnectionTrait>(
-    db: &C,
+/// Checks the whole form against `clinic` as it is at `now`; every problem
+/// at once. Reads nothing: the clinic is a snapshot (see [`super::clinic`]).
+pub(super) fn check(
+    clinic: &Clinic,
     input: &BookingInput,
     phone_region: phonenumber::country::Id,
     now: DateTime<Utc>,
@@ -96,11 +96,7 @@ pub(super) async fn check<C: ConnectionTrait>(
     let email = p.email(&at.at("email"), &input.email);
     let phone_e164 = phone(&mut p, &at.at("phone"), &input.phone, phone_region);
 
-    let service = service::Entity::find()
-        .filter(service::Column::Slug.eq(input.service.trim()))
-        .filter(service::Column::Active.eq(true))
-        .one(db)
-        .await?;
+    let service = clinic.service(input.service.trim());
     if service.is_none() {
         p.add(
             &at.at("service"),
@@ -108,31 +104,22 @@ pub(super) async fn check<C: ConnectionTrait>(
             "no service has this slug",
         );
     }
-    let location = location::Entity::find()
-        .filter(location::Column::Slug.eq(input.location.trim()))
-        .one(db)
-        .await?;
-    if location.is_none() {
+    let place = clinic.place(input.location.trim());
+    if place.is_none() {
         p.add(
             &at.at("location"),
             Code::NotFound,
             "no location has this slug",
         );
     }
-    if let (Some(service), Some(location)) = (&service, &location) {
-        let offered = location_service::Entity::find()
-            .filter(location_service::Column::LocationId.eq(location.id))
-            .filter(location_service::Column::ServiceId.eq(service.id))
-            .count(db)
-            .await?
-            > 0;
-        if !offered {
-            p.add(
-                &at.at("service"),
-                Code::InvalidState,
-                format!("{} is not offered at {}", service.name, location.name),
-            );
-        }
+    if let (Some(service), Some(place)) = (service, place)
+        && !clinic.offers(place.model.id, service.id)
+    {
+        p.add(
+            &at.at("service"),
+            Code::InvalidState,
+            format!("{} is not offered at {}", service.name, place.model.name),
+        );
     }
 
     let therapist_slug = input
@@ -142,27 +129,22 @@ pub(super) async fn check<C: ConnectionTrait>(
         .filter(|s| !s.is_empty());
     let mut therapist_id = None;
     if let Some(slug) = therapist_slug {
-        let found = therapist::Entity::find()
-            .filter(therapist::Column::Slug.eq(slug))
-            .filter(therapist::Column::Active.eq(true))
-            .one(db)
-            .await?;
-        match found {
+        match clinic.practitioner(slug) {
             None => p.add(
                 &at.at("therapist"),
                 Code::NotFound,
                 "no active therapist has this slug",
             ),
             Some(t) => {
-                therapist_id = Some(t.id);
-                check_therapist(db, &t, service.as_ref(), location.as_ref(), &at, &mut p).await?;
-                if input.new_patient && !t.accepting_new_patients {
+                therapist_id = Some(t.model.id);
+                check_therapist(t, service, place, &at, &mut p);
+                if input.new_patient && !t.model.accepting_new_patients {
                     p.add(
                         &at.at("therapist"),
                         Code::InvalidState,
                         format!(
                             "{} {} is not accepting new patients",
-                            t.first_name, t.last_name
+                            t.model.first_name, t.model.last_name
                         ),
                     );
                 }
@@ -170,7 +152,7 @@ pub(super) async fn check<C: ConnectionTrait>(
         }
     }
 
-    let windows = check_windows(db, input, location.as_ref(), now, &at, &mut p).await?;
+    let windows = check_windows(input, place, now, &at, &mut p)?;
 
     let provider = input
         .insurance_provider
@@ -212,7 +194,7 @@ pub(super) async fn check<C: ConnectionTrait>(
         );
     }
 
-    let ids = service.zip(location).map(|(s, l)| (s.id, l.id));
+    let ids = service.zip(place).map(|(s, l)| (s.id, l.model.id));
     let checked = ids.map(|(service_id, location_id)| Checked {
         full_name,
         email,
@@ -266,88 +248,56 @@ fn phone(
 }
 
 /// A preferred therapist must work at the location and offer the service.
-async fn check_therapist<C: ConnectionTrait>(
-    db: &C,
-    t: &therapist::Model,
+fn check_therapist(
+    t: &Practitioner,
     service: Option<&service::Model>,
-    location: Option<&location::Model>,
+    place: Option<&Place>,
     at: &Field,
     p: &mut Problems,
-) -> Result<(), sea_orm::DbErr> {
-    let name = format!("{} {}", t.first_name, t.last_name);
-    if let Some(location) = location {
-        let works_there = therapist_location::Entity::find()
-            .filter(therapist_location::Column::TherapistId.eq(t.id))
-            .filter(therapist_location::Column::LocationId.eq(location.id))
-            .count(db)
-            .await?
-            > 0;
-        if !works_there {
-            p.add(
-                &at.at("therapist"),
-                Code::InvalidState,
-                format!("{name} does not work at {}", location.name),
-            );
-        }
+) {
+    let name = format!("{} {}", t.model.first_name, t.model.last_name);
+    if let Some(place) = place
+        && !t.works_at(place.model.id)
+    {
+        p.add(
+            &at.at("therapist"),
+            Code::InvalidState,
+            format!("{name} does not work at {}", place.model.name),
+        );
     }
-    if let Some(service) = service {
-        let offers = therapist_service::Entity::find()
-            .filter(therapist_service::Column::TherapistId.eq(t.id))
-            .filter(therapist_service::Column::ServiceId.eq(service.id))
-            .count(db)
-            .await?
-            > 0;
-        if !offers {
-            p.add(
-                &at.at("therapist"),
-                Code::InvalidState,
-                format!("{name} does not offer {}", service.name),
-            );
-        }
+    if let Some(service) = service
+        && !t.offers(service.id)
+    {
+        p.add(
+            &at.at("therapist"),
+            Code::InvalidState,
+            format!("{name} does not offer {}", service.name),
+        );
     }
-    Ok(())
 }
 
 /// The hours of a location, read in its own time zone.
 struct Clock<'a> {
     location: &'a location::Model,
     tz: Tz,
-    ranges: Vec<hours::Range>,
-    closures: Vec<closure::Model>,
+    ranges: &'a [hours::Range],
+    closures: Vec<&'a closure::Model>,
 }
 
 impl<'a> Clock<'a> {
-    async fn of<C: ConnectionTrait>(
-        db: &C,
-        location: &'a location::Model,
-        now: DateTime<Utc>,
-    ) -> Result<Self, sea_orm::DbErr> {
-        let Some(tz) = hours::time_zone(&location.time_zone) else {
-            return Err(sea_orm::DbErr::Custom(
+    /// The location's clock at `now`, with its closures from its today on.
+    fn of(place: &'a Place, now: DateTime<Utc>) -> Result<Self, AppError> {
+        let Some(tz) = place.tz else {
+            return Err(AppError::Internal(
                 "a location has an unknown time zone".into(),
             ));
         };
-        let ranges = opening_hours::Entity::find()
-            .filter(opening_hours::Column::LocationId.eq(location.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|h| hours::Range {
-                weekday: h.weekday,
-                opens: h.opens,
-                closes: h.closes,
-            })
-            .collect();
-        let closures = closure::Entity::find()
-            .filter(closure::Column::LocationId.eq(location.id))
-            .filter(closure::Column::Date.gte(now.with_timezone(&tz).date_naive()))
-            .all(db)
-            .await?;
+        let today = now.with_timezone(&tz).date_naive();
         Ok(Self {
-            location,
+            location: &place.model,
             tz,
-            ranges,
-            closures,
+            ranges: &place.ranges,
+            closures: place.closures_from(today).collect(),
         })
     }
 }
@@ -356,14 +306,13 @@ impl<'a> Clock<'a> {
 /// [`MAX_DAYS_AHEAD`] days ahead, at least [`MIN_WINDOW_MINUTES`] long, and,
 /// when the location is known, inside one opening range of its day, read in
 /// the location's time zone.
-async fn check_windows<C: ConnectionTrait>(
-    db: &C,
+fn check_windows(
     input: &BookingInput,
-    location: Option<&location::Model>,
+    place: Option<&Place>,
     now: DateTime<Utc>,
     at: &Field,
     p: &mut Problems,
-) -> Result<Vec<Window>, sea_orm::DbErr> {
+) -> Result<Vec<Window>, AppError> {
     let field = at.at("preferredWindows");
     let given = &input.preferred_windows;
     if given.is_empty() || given.len() > MAX_WINDOWS {
@@ -374,10 +323,7 @@ async fn check_windows<C: ConnectionTrait>(
         );
         return Ok(Vec::new());
     }
-    let clock = match location {
-        Some(location) => Some(Clock::of(db, location, now).await?),
-        None => None,
-    };
+    let clock = place.map(|place| Clock::of(place, now)).transpose()?;
 
     let mut windows = Vec::with_capacity(given.len());
     for (i, w) in given.iter().enumerate() {
@@ -407,7 +353,7 @@ async fn check_windows<C: ConnectionTrait>(
             continue;
         }
         if let Some(c) = &clock
-            && let Err(message) = inside_opening_hours(c.tz, &c.ranges, &c.closures, c.location, *w)
+            && let Err(message) = inside_opening_hours(c.tz, c.ranges, &c.closures, c.location, *w)
         {
             p.add(&f, Code::OutOfRange, message);
             continue;
@@ -425,7 +371,7 @@ async fn check_windows<C: ConnectionTrait>(
 fn inside_opening_hours(
     tz: Tz,
     ranges: &[hours::Range],
-    closures: &[closure::Model],
+    closures: &[&closure::Model],
     location: &location::Model,
     w: WindowInput,
 ) -> Result<(), String> {

@@ -6,11 +6,14 @@
 //! Patient details never leave this module in an error message or a log line:
 //! problems name fields, never values.
 
+mod batch;
 mod check;
+mod clinic;
 mod follow_up;
 mod reference;
 mod retention;
 mod submit;
+mod writer;
 
 use chrono::{DateTime, Utc};
 use entity::booking_request::Model;
@@ -18,12 +21,13 @@ pub use entity::booking_request::{BookingStatus, ContactMethod};
 use serde::{Deserialize, Serialize};
 
 pub use check::{BookingInput, WindowInput};
+pub use clinic::forget_clinic;
 pub use follow_up::{
     BookingFilter, add_note, assign_therapist, change_status, events_of, find, list,
 };
 pub use reference::normalise as normalise_reference;
 pub use retention::{PurgeMode, PurgeReport, prune, purge};
-pub use submit::{Policy, Submission, cancel_by_patient, find_for_patient, submit};
+pub use submit::{Intake, Policy, Submission, cancel_by_patient, find_for_patient, submit};
 
 /// A time the patient could come in, as an instant range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,15 +11,16 @@ const LENGTH: usize = 6;
 pub fn generate() -> String {
     let mut code = String::with_capacity(PREFIX.len() + LENGTH);
     code.push_str(PREFIX);
-    let mut byte = [0u8; 1];
+    // Only bytes below a multiple of the alphabet's size, so that every
+    // character is equally likely; 16 random bytes nearly always hold six
+    // such, so one call for random bytes is enough.
+    let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
+    let mut bytes = [0u8; 16];
     while code.len() < PREFIX.len() + LENGTH {
-        OsRng.fill_bytes(&mut byte);
-        // Only bytes below a multiple of the alphabet's size, so that every
-        // character is equally likely.
-        let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
-        if byte[0] < limit {
-            code.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
-        }
+        OsRng.fill_bytes(&mut bytes);
+        let wanted = PREFIX.len() + LENGTH - code.len();
+        let usable = bytes.iter().filter(|&&b| b < limit).take(wanted);
+        code.extend(usable.map(|&b| ALPHABET[usize::from(b) % ALPHABET.len()] as char));
     }
     code
 }

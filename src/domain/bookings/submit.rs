@@ -5,7 +5,6 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{booking_idempotency, booking_request, booking_request_event};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, NotSet, QueryFilter, TransactionTrait,
@@ -13,17 +12,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::check::{BookingInput, Checked, check};
+use super::clinic::ClinicCache;
+use super::writer::{Claim, Job, Outcome, Writer};
 use super::{BookingStatus, event_kind, reference};
-use crate::domain::limits::{self, Limit};
+use crate::domain::limits::{self, Hit, Limit};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
 use crate::error::AppError;
-use crate::events::{Event, Events};
+use crate::events::Events;
 
 /// Longest idempotency key accepted.
 pub const MAX_KEY_LENGTH: usize = 200;
-/// Tries at a fresh reference before giving up (each collision is one in
-/// hundreds of millions).
-const REFERENCE_ATTEMPTS: usize = 8;
 
 /// How the service guards the form against abuse.
 #[derive(Clone, Debug)]
@@ -68,12 +66,42 @@ pub struct Submission<'a> {
     pub client_ip: Option<IpAddr>,
 }
 
+/// Where booking requests come in, one per instance (kept in the schema's
+/// data): the snapshot of the clinic that forms are checked against, and the
+/// writer that stores them in batches.
+pub struct Intake {
+    db: DatabaseConnection,
+    clinic: ClinicCache,
+    writer: Writer,
+}
+
+impl Intake {
+    /// Nothing starts here: the first booking reads the clinic and starts
+    /// the writer.
+    pub fn new(db: DatabaseConnection, events: Events) -> Self {
+        Self {
+            clinic: ClinicCache::new(&events),
+            writer: Writer::new(db.clone(), events),
+            db,
+        }
+    }
+
+    /// Statements the writer has run on a connection of its own (on
+    /// PostgreSQL), which a count of the shared pool's statements misses.
+    pub fn own_statements(&self) -> u64 {
+        self.writer.own_statements()
+    }
+}
+
 /// Stores the request once: a retry with the same idempotency key and the
 /// same input returns the request stored the first time, however the two
 /// calls interleave. A form that looks sent by a bot is stored as SPAM.
+///
+/// The form is checked against the clinic's snapshot, without a statement;
+/// a valid one is stored, counted, logged and announced by the writer, in a
+/// batch with the requests that arrived meanwhile (see [`super::writer`]).
 pub async fn submit(
-    db: &DatabaseConnection,
-    events: &Events,
+    intake: &Intake,
     policy: &Policy,
     submission: Submission<'_>,
     now: DateTime<Utc>,
@@ -83,87 +111,69 @@ pub async fn submit(
     let key = submission.idempotency_key;
     if let Some(key) = key {
         check_key(key)?;
-        if let Some(stored) = replay(db, key, &fingerprint).await? {
-            return Ok(stored);
-        }
     }
-    let checked = check(db, submission.input, policy.phone_region, now).await?;
+    let clinic = intake.clinic.get(&intake.db, now).await?;
+    let checked = match check(&clinic, submission.input, policy.phone_region, now) {
+        Ok(checked) => checked,
+        // A retry of a stored request gets it back even if its form would
+        // not pass today (its window has begun, the therapist has left).
+        Err(problems) => return replay_or(&intake.db, key, &fingerprint, problems).await,
+    };
     let status = if looks_like_spam(&submission, policy, now) {
         BookingStatus::Spam
     } else {
         BookingStatus::New
     };
+    let job = Job {
+        hits: hits(policy, submission.client_ip, &checked.email),
+        request: request(checked, status, now)?,
+        claim: key.map(|key| Claim {
+            key: key.to_owned(),
+            fingerprint: fingerprint.clone(),
+        }),
+    };
+    match intake.writer.store(job).await? {
+        Outcome::Stored(stored) => Ok(*stored),
+        Outcome::RateLimited { retry_after_secs } => {
+            Err(AppError::RateLimited { retry_after_secs }.into())
+        }
+        // Only a request with a key can find it claimed.
+        Outcome::Claimed => {
+            let vanished = WriteError::from(AppError::Internal(
+                "an idempotency key vanished while in use".into(),
+            ));
+            replay_or(&intake.db, key, &fingerprint, vanished).await
+        }
+    }
+}
 
-    let txn = db.begin().await?;
-    let written: WriteResult<Option<_>> = async {
-        let stored =
-            insert_with_fresh_reference(&txn, &checked, status, now, reference::generate).await?;
-        if let Some(key) = key {
-            let claimed = booking_idempotency::Entity::insert(booking_idempotency::ActiveModel {
-                key: Set(key.to_owned()),
-                fingerprint: Set(fingerprint.clone()),
-                booking_request_id: Set(stored.id),
-                created_at: Set(now),
-            })
-            .on_conflict(
-                OnConflict::column(booking_idempotency::Column::Key)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-            if claimed == 0 {
-                // Another call with this key got there first and has committed.
-                return Ok(None);
-            }
-        }
-        // Counted in the same transaction, once the request is sure to be
-        // stored: a copy that lost the key to its twin counts nothing, and
-        // neither does a request refused for one limit against the other.
-        if let (Some(limit), Some(ip)) = (policy.per_ip, submission.client_ip) {
-            count(&txn, "booking:ip", &ip.to_string(), limit, now).await?;
-        }
-        if let Some(limit) = policy.per_email {
-            count(&txn, "booking:email", &checked.email, limit, now).await?;
-        }
-        log_event(
-            &txn,
-            stored.id,
-            Entry {
-                to: Some(status),
-                ..Entry::new(event_kind::SUBMITTED)
-            },
-            now,
-        )
-        .await?;
-        let news = events
-            .publish_in(&txn, Event::BookingReceived(stored.id))
-            .await?;
-        Ok(Some((stored, news)))
-    }
-    .await;
-    match written {
-        Ok(Some((stored, news))) => {
-            txn.commit().await?;
-            news.deliver();
-            Ok(stored)
-        }
-        Ok(None) => {
-            // Only a call with a key can lose it to another.
-            txn.rollback().await?;
-            let first = match key {
-                Some(key) => replay(db, key, &fingerprint).await?,
-                None => None,
-            };
-            first.ok_or_else(|| {
-                AppError::Internal("an idempotency key vanished while in use".into()).into()
-            })
-        }
-        Err(error) => {
-            txn.rollback().await?;
-            Err(error)
-        }
-    }
+/// The request the key was first used for, if any (IDEMPOTENCY_CONFLICT if
+/// for another form); else `error`.
+async fn replay_or(
+    db: &DatabaseConnection,
+    key: Option<&str>,
+    fingerprint: &str,
+    error: WriteError,
+) -> WriteResult<booking_request::Model> {
+    let first = match key {
+        Some(key) => replay(db, key, fingerprint).await?,
+        None => None,
+    };
+    first.ok_or(error)
+}
+
+/// What a request is counted against: its address and its email, each
+/// under its own limit, in that order (the first refusal is the one told).
+fn hits(policy: &Policy, client_ip: Option<IpAddr>, email: &str) -> Vec<Hit> {
+    let ip = policy.per_ip.zip(client_ip).map(|(limit, ip)| Hit {
+        bucket: limits::bucket("booking:ip", &ip.to_string()),
+        limit,
+    });
+    let email = policy.per_email.map(|limit| Hit {
+        bucket: limits::bucket("booking:email", email),
+        limit,
+    });
+    ip.into_iter().chain(email).collect()
 }
 
 /// The request a key was first used for, when it came with the same input;
@@ -222,68 +232,36 @@ fn looks_like_spam(submission: &Submission<'_>, policy: &Policy, now: DateTime<U
     honeypot || too_fast
 }
 
-/// Counts one stored request against `scope`'s limit for `value`.
-async fn count<C: ConnectionTrait>(
-    db: &C,
-    scope: &str,
-    value: &str,
-    limit: Limit,
-    now: DateTime<Utc>,
-) -> WriteResult<()> {
-    match limits::hit(db, &limits::bucket(scope, value), limit, now).await? {
-        Ok(()) => Ok(()),
-        Err(retry_after_secs) => Err(AppError::RateLimited { retry_after_secs }.into()),
-    }
-}
-
-/// Inserts the request under the first reference from `next_reference` that
-/// no other request has.
-pub(super) async fn insert_with_fresh_reference<C: ConnectionTrait>(
-    db: &C,
-    checked: &Checked,
+/// The row of a checked request, with a first reference to try.
+fn request(
+    checked: Checked,
     status: BookingStatus,
     now: DateTime<Utc>,
-    mut next_reference: impl FnMut() -> String,
-) -> Result<booking_request::Model, WriteError> {
+) -> Result<booking_request::Model, AppError> {
     let windows = serde_json::to_value(&checked.windows)
         .map_err(|_| AppError::Internal("windows could not be stored".into()))?;
-    for _ in 0..REFERENCE_ATTEMPTS {
-        let model = booking_request::Model {
-            id: Uuid::new_v4(),
-            reference: next_reference(),
-            full_name: checked.full_name.clone(),
-            email: checked.email.clone(),
-            phone_e164: checked.phone_e164.clone(),
-            preferred_contact: checked.preferred_contact,
-            service_id: checked.service_id,
-            location_id: checked.location_id,
-            therapist_id: checked.therapist_id,
-            assigned_therapist_id: None,
-            preferred_windows: windows.clone(),
-            new_patient: checked.new_patient,
-            physician_referral: checked.physician_referral,
-            insurance_provider: checked.insurance_provider.clone(),
-            message: checked.message.clone(),
-            consent: true,
-            status,
-            submitted_at: now,
-            updated_at: now,
-            anonymised_at: None,
-        };
-        let active: booking_request::ActiveModel = model.clone().into();
-        let inserted = booking_request::Entity::insert(active)
-            .on_conflict(
-                OnConflict::column(booking_request::Column::Reference)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-        if inserted == 1 {
-            return Ok(model);
-        }
-    }
-    Err(AppError::Internal("no free booking reference found".into()).into())
+    Ok(booking_request::Model {
+        id: Uuid::new_v4(),
+        reference: reference::generate(),
+        full_name: checked.full_name,
+        email: checked.email,
+        phone_e164: checked.phone_e164,
+        preferred_contact: checked.preferred_contact,
+        service_id: checked.service_id,
+        location_id: checked.location_id,
+        therapist_id: checked.therapist_id,
+        assigned_therapist_id: None,
+        preferred_windows: windows,
+        new_patient: checked.new_patient,
+        physician_referral: checked.physician_referral,
+        insurance_provider: checked.insurance_provider,
+        message: checked.message,
+        consent: true,
+        status,
+        submitted_at: now,
+        updated_at: now,
+        anonymised_at: None,
+    })
 }
 
 /// What an entry of a request's log says.

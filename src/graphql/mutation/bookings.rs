@@ -1,13 +1,14 @@
 //! Booking requests: the patient's form and cancellation, and the front
 //! desk's follow-up.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::payload::{payload, respond};
-use crate::domain::bookings::{self, BookingInput, Policy, Submission, WindowInput};
+use crate::domain::bookings::{self, BookingInput, Intake, Policy, Submission, WindowInput};
 use crate::domain::validate::{Code, Field, WriteError, WriteResult};
-use crate::events::Events;
 use crate::graphql::guards::{FRONT_DESK, RoleGuard, require_viewer};
 use crate::graphql::query::booking_id;
 use crate::graphql::types::{
@@ -196,8 +197,7 @@ impl BookingMutation {
                     client_ip: info.client_ip,
                 };
                 bookings::submit(
-                    db(ctx),
-                    ctx.data_unchecked::<Events>(),
+                    ctx.data_unchecked::<Arc<Intake>>(),
                     ctx.data_unchecked::<Policy>(),
                     submission,
                     Utc::now(),
