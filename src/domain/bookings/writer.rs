@@ -147,7 +147,16 @@ fn start(
         tokio::spawn(run(db.clone(), events, queue));
         return;
     }
-    let options = db.get_postgres_connection_pool().connect_options();
+    // Each statement is planned for the tables as they are when it runs: a
+    // plan made once and kept for the connection's life (PostgreSQL's
+    // generic plan) would still be the plan for the empty tables of a new
+    // database once they hold millions of requests.
+    let options = db
+        .get_postgres_connection_pool()
+        .connect_options()
+        .as_ref()
+        .clone()
+        .options([("plan_cache_mode", "force_custom_plan")]);
     let thread = std::thread::Builder::new()
         .name("booking-writer".into())
         .spawn(move || {
@@ -164,7 +173,7 @@ fn start(
             runtime.block_on(async move {
                 let pool = PgPoolOptions::new()
                     .max_connections(1)
-                    .connect_lazy_with((*options).clone());
+                    .connect_lazy_with(options);
                 let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                 db.set_metric_callback(move |_| {
                     statements.fetch_add(1, Ordering::Relaxed);
