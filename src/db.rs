@@ -7,6 +7,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::DbConfig;
 
+/// How long a pooled connection may sit idle before it is pinged on checkout.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// Opens the pool. On SQLite the file is created if missing, with foreign keys
 /// on, a busy timeout, and write-ahead logging so readers never wait for a writer.
 pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::DbErr> {
@@ -17,7 +20,7 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::D
         // A connection in use is known to be alive; one idle for a while is
         // pinged before use, since the server or a firewall may have dropped
         // it. Pinging on every checkout would add a round trip per statement.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.foreign_keys(true)

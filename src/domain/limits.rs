@@ -179,7 +179,9 @@ async fn add_and_read<C: ConnectionTrait>(
 
 /// [`add_and_read`] in one statement. Its rows come as JSON parameters, so
 /// that its text, and so its prepared statement, is the same however many
-/// there are.
+/// there are. The earlier windows are read by a subquery per slot, which
+/// PostgreSQL plans as a probe of the primary key even over a small table,
+/// where a join would be planned as a scan of the whole table.
 const ADD_AND_READ_POSTGRES: &str = r#"
 WITH added AS (
     INSERT INTO rate_limit_counter (bucket, window_start, hits)
@@ -192,9 +194,13 @@ WITH added AS (
 )
 SELECT bucket, window_start, hits FROM added
 UNION ALL
-SELECT c.bucket, c.window_start, c.hits
-FROM jsonb_to_recordset($2::jsonb) AS p(bucket text, window_start timestamptz)
-JOIN rate_limit_counter c ON c.bucket = p.bucket AND c.window_start = p.window_start
+SELECT bucket, window_start, hits FROM (
+    SELECT p.bucket, p.window_start,
+        (SELECT c.hits FROM rate_limit_counter c
+         WHERE c.bucket = p.bucket AND c.window_start = p.window_start) AS hits
+    FROM jsonb_to_recordset($2::jsonb) AS p(bucket text, window_start timestamptz)
+) earlier
+WHERE hits IS NOT NULL
 "#;
 
 async fn add_and_read_postgres<C: ConnectionTrait>(

@@ -163,10 +163,31 @@ impl<'a> Row<'a> {
     }
 }
 
+/// About how many bytes `job` adds to the batch's statement: its row's
+/// text and the names of its fields.
+pub(super) fn weight(job: &Job) -> usize {
+    let r = &job.request;
+    let text = [
+        Some(r.full_name.as_str()),
+        Some(r.email.as_str()),
+        Some(r.phone_e164.as_str()),
+        r.insurance_provider.as_deref(),
+        r.message.as_deref(),
+        job.claim.as_ref().map(|c| c.key.as_str()),
+        job.claim.as_ref().map(|c| c.fingerprint.as_str()),
+    ];
+    let windows = r.preferred_windows.as_array().map_or(1, Vec::len);
+    512 + text.into_iter().flatten().map(str::len).sum::<usize>() + 96 * windows
+}
+
 /// The batch in one statement: the requests whose key nobody holds are
 /// inserted, then their keys (in key order, as on every instance), then the
 /// entries of those that got their key; each row of the batch comes back
 /// with what became of it.
+///
+/// Its one read, whether a key is taken, is a subquery per row rather than
+/// a join, so that PostgreSQL plans it as a probe of the key's index even
+/// over the few rows of a new database (see the writer's `Replan`).
 const INSERT_POSTGRES: &str = r#"
 WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
@@ -177,8 +198,8 @@ WITH input AS (
         key text, fingerprint text)
 ), fresh AS (
     SELECT i.* FROM input i
-    LEFT JOIN booking_idempotency k ON k.key = i.key
-    WHERE k.key IS NULL
+    WHERE i.key IS NULL
+       OR (SELECT TRUE FROM booking_idempotency k WHERE k.key = i.key) IS NULL
 ), stored AS (
     INSERT INTO booking_request (id, reference, full_name, email, phone_e164, preferred_contact,
         service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
@@ -392,4 +413,21 @@ async fn log_submitted<'a>(
         .exec_without_returning(txn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::writer::tests::job;
+    use super::*;
+
+    #[test]
+    fn a_jobs_weight_is_at_least_the_json_its_row_sends() {
+        for (message, windows) in [(0, 1), (40, 2), (2000, 3), (4000, 8)] {
+            let job = job(Some("key-1"), message, windows);
+            let sent = serde_json::to_vec(&Row::of(&job)).unwrap().len();
+            let weight = weight(&job);
+            assert!(sent <= weight, "{sent} bytes sent, weighed {weight}");
+            assert!(weight < sent + 1024, "{sent} bytes sent, weighed {weight}");
+        }
+    }
 }

@@ -6,26 +6,32 @@
 //! statements for the whole batch ([`batch::insert`], [`limits::count`]):
 //! one commit, and on PostgreSQL one `fsync`, for all of them. While it
 //! writes, the next requests gather, so the busier the service, the larger
-//! the batches.
+//! the batches. On PostgreSQL the writer has two lanes, each with its own
+//! connection, so that the next batch is written while the last commits.
 //!
 //! Each request is still stored exactly as on its own: with its key (the
 //! loser of a race, here or on another instance, stores and counts nothing
 //! and answers with the winner's request), counted against its limits in
 //! arrival order (one refused stores and counts nothing), logged and
 //! announced in the same transaction. Two requests of one batch never share
-//! a key: the later waits for the next batch and finds the first's claim
-//! there. A batch that fails is stored again one request at a time, so that
-//! one bad request fails alone.
+//! a key: the later waits for the next batch, and there finds the first's
+//! claim, or, while the first's batch is still being written in the other
+//! lane, waits at the key's unique index and loses the race. A batch that
+//! fails is stored again one request at a time, so that one bad request
+//! fails alone.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use entity::booking_request;
-use sea_orm::sqlx::postgres::PgPoolOptions;
+use futures_util::future::BoxFuture;
+use sea_orm::sqlx::Connection as _;
+use sea_orm::sqlx::pool::PoolConnectionMetadata;
+use sea_orm::sqlx::postgres::{PgConnection, PgPoolOptions, PgSslMode};
 use sea_orm::{
-    DatabaseBackend, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    SqlxPostgresConnector, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, SqlxPostgresConnector, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -36,6 +42,14 @@ use crate::events::{Event, Events, Pending};
 
 /// Most requests stored in one transaction.
 const MAX_BATCH: usize = 64;
+/// Most bytes of rows sent in one batch over TLS, roughly
+/// ([`batch::weight`]). The PostgreSQL driver leaves Nagle's algorithm on
+/// (sqlx 0.9.0, upstream issue launchbadge/sqlx#4335), and over TLS a
+/// message longer than one record (16 KiB) leaves in two writes, the second
+/// of which waits for the server's delayed acknowledgement: 40 ms. A batch
+/// that stays within one record goes in one write. Without TLS a message
+/// leaves in one write whatever its length.
+const MAX_BATCH_BYTES: usize = 12 * 1024;
 /// Requests waiting for the writer beyond which new ones wait to be queued.
 const QUEUE: usize = 1024;
 
@@ -132,11 +146,17 @@ impl Writer {
     }
 }
 
-/// Starts the writer. On PostgreSQL it runs on a thread of its own with a
-/// connection of its own: a batch is a few round trips in a row, and on the
-/// shared runtime each of them would wait for its turn behind the requests
-/// being served, so that batches would take several times longer. SQLite
-/// runs its statements on threads of its own already.
+/// Batches written at once on PostgreSQL, each on a connection of its own:
+/// while one commits, the next is being written. (The two count against a
+/// limit in turn, since each holds the limit's row until it commits.)
+const LANES: usize = 2;
+
+/// Starts the writer. On PostgreSQL it runs on a thread of its own with
+/// connections of its own: a batch is a few round trips in a row, and on
+/// the shared runtime each of them would wait for its turn behind the
+/// requests being served, so that batches would take several times longer.
+/// SQLite runs its statements on threads of its own already, and writes one
+/// transaction at a time: one lane.
 fn start(
     db: &DatabaseConnection,
     events: Events,
@@ -144,19 +164,16 @@ fn start(
     statements: Arc<AtomicU64>,
 ) {
     if db.get_database_backend() != DatabaseBackend::Postgres {
-        tokio::spawn(run(db.clone(), events, queue));
+        tokio::spawn(run(vec![db.clone()], None, events, queue));
         return;
     }
-    // Each statement is planned for the tables as they are when it runs: a
-    // plan made once and kept for the connection's life (PostgreSQL's
-    // generic plan) would still be the plan for the empty tables of a new
-    // database once they hold millions of requests.
     let options = db
         .get_postgres_connection_pool()
         .connect_options()
         .as_ref()
-        .clone()
-        .options([("plan_cache_mode", "force_custom_plan")]);
+        .clone();
+    let max_bytes =
+        (!matches!(options.get_ssl_mode(), PgSslMode::Disable)).then_some(MAX_BATCH_BYTES);
     let thread = std::thread::Builder::new()
         .name("booking-writer".into())
         .spawn(move || {
@@ -171,15 +188,25 @@ fn start(
                 }
             };
             runtime.block_on(async move {
-                let pool = PgPoolOptions::new()
-                    .max_connections(1)
-                    .connect_lazy_with(options);
-                let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
-                db.set_metric_callback(move |_| {
-                    statements.fetch_add(1, Ordering::Relaxed);
-                });
-                run(db.clone(), events, queue).await;
-                db.close().await.ok();
+                let lanes: Vec<DatabaseConnection> = (0..LANES)
+                    .map(|_| {
+                        let pool = PgPoolOptions::new()
+                            .max_connections(1)
+                            .test_before_acquire(false)
+                            .before_acquire(ping_if_idle)
+                            .connect_lazy_with(options.clone());
+                        let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+                        let statements = statements.clone();
+                        db.set_metric_callback(move |_| {
+                            statements.fetch_add(1, Ordering::Relaxed);
+                        });
+                        db
+                    })
+                    .collect();
+                run(lanes.clone(), max_bytes, events, queue).await;
+                for db in lanes {
+                    db.close().await.ok();
+                }
             });
         });
     if let Err(error) = thread {
@@ -188,35 +215,148 @@ fn start(
     }
 }
 
-/// The writer: one batch after another, until the writer is dropped.
-async fn run(db: DatabaseConnection, events: Events, mut queue: mpsc::Receiver<Queued>) {
-    let mut waiting: Vec<Queued> = Vec::with_capacity(MAX_BATCH);
+/// Pings a lane's connection before a batch only when it has been idle
+/// for a while, as the shared pool does (`db::connect`): between two
+/// batches in a row it is known to be alive, and a ping would be a round
+/// trip more per batch.
+fn ping_if_idle(
+    connection: &mut PgConnection,
+    meta: PoolConnectionMetadata,
+) -> BoxFuture<'_, Result<bool, sea_orm::sqlx::Error>> {
+    Box::pin(async move {
+        if meta.idle_for >= crate::db::PING_AFTER_IDLE {
+            connection.ping().await?;
+        }
+        Ok(true)
+    })
+}
+
+/// The writer: a lane per connection, each writing one batch after
+/// another, until the writer is dropped. A batch holds at most `max_bytes`
+/// of rows, if given.
+async fn run(
+    lanes: Vec<DatabaseConnection>,
+    max_bytes: Option<usize>,
+    events: Events,
+    queue: mpsc::Receiver<Queued>,
+) {
+    let inbox = Arc::new(tokio::sync::Mutex::new(Inbox {
+        queue,
+        waiting: Vec::with_capacity(MAX_BATCH),
+        max_bytes,
+    }));
+    let mut running = tokio::task::JoinSet::new();
+    for db in lanes {
+        running.spawn(lane(db, events.clone(), inbox.clone()));
+    }
+    while running.join_next().await.is_some() {}
+}
+
+/// One lane: it takes the next batch when it has written its last.
+async fn lane(db: DatabaseConnection, events: Events, inbox: Arc<tokio::sync::Mutex<Inbox>>) {
+    let mut replan = Replan::new(db.get_database_backend());
     loop {
-        // Requests held back from the last batch go first, with whatever
-        // came meanwhile; with none, the writer waits for the next.
-        if waiting.is_empty() && queue.recv_many(&mut waiting, MAX_BATCH).await == 0 {
+        let Some(batch) = inbox.lock().await.next().await else {
             return;
-        }
-        while waiting.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(queued) => waiting.push(queued),
-                Err(_) => break,
-            }
-        }
-        let (batch, later) = one_per_key(std::mem::take(&mut waiting));
-        waiting = later;
+        };
+        let written = batch.len() as u64;
         store_batch(&db, &events, batch).await;
+        replan.after(&db, written).await;
     }
 }
 
-/// Splits off every request whose key an earlier one in the queue carries:
-/// those wait for the next batch.
-fn one_per_key(queued: Vec<Queued>) -> (Vec<Queued>, Vec<Queued>) {
+/// Where the lanes take their batches from.
+struct Inbox {
+    queue: mpsc::Receiver<Queued>,
+    /// Requests held back from the last batch.
+    waiting: Vec<Queued>,
+    max_bytes: Option<usize>,
+}
+
+impl Inbox {
+    /// The next batch; `None` once the writer is dropped. Requests held
+    /// back from the last batch go first, with whatever came meanwhile;
+    /// with none, it waits for the next.
+    async fn next(&mut self) -> Option<Vec<Queued>> {
+        if self.waiting.is_empty() && self.queue.recv_many(&mut self.waiting, MAX_BATCH).await == 0
+        {
+            return None;
+        }
+        while self.waiting.len() < MAX_BATCH {
+            match self.queue.try_recv() {
+                Ok(queued) => self.waiting.push(queued),
+                Err(_) => break,
+            }
+        }
+        let (batch, later) = next_batch(std::mem::take(&mut self.waiting), self.max_bytes);
+        self.waiting = later;
+        Some(batch)
+    }
+}
+
+/// Splits the queue into the next batch and the requests that wait for
+/// the one after: those whose key an earlier request in the queue carries,
+/// and those beyond `max_bytes` (a batch takes at least one).
+fn next_batch(queued: Vec<Queued>, max_bytes: Option<usize>) -> (Vec<Queued>, Vec<Queued>) {
     let mut keys = HashSet::new();
-    queued.into_iter().partition(|q| match &q.job.claim {
-        Some(claim) => keys.insert(claim.key.clone()),
-        None => true,
-    })
+    let mut bytes = 0;
+    let mut batch = Vec::with_capacity(queued.len());
+    let mut later = Vec::new();
+    for q in queued {
+        let first_with_key = match &q.job.claim {
+            Some(claim) => keys.insert(claim.key.clone()),
+            None => true,
+        };
+        let weight = batch::weight(&q.job);
+        let fits = max_bytes.is_none_or(|max| batch.is_empty() || bytes + weight <= max);
+        if first_with_key && fits {
+            bytes += weight;
+            batch.push(q);
+        } else {
+            later.push(q);
+        }
+    }
+    (batch, later)
+}
+
+/// When the writer's plans are made afresh (PostgreSQL).
+///
+/// PostgreSQL keeps one plan for a prepared statement, and for the foreign
+/// key checks of its inserts, made with the tables' sizes of that moment;
+/// it makes new ones when `ANALYZE` next runs, which autovacuum does once a
+/// minute at most. Made over the empty tables of a new database, they scan
+/// tables whole, and a burst of bookings in its first minute would make
+/// each batch slower than the last. So the writer drops its plans each time
+/// it has written as many requests again as when it last did: a few times
+/// in all, a statement each.
+struct Replan {
+    postgres: bool,
+    written: u64,
+    next: u64,
+}
+
+impl Replan {
+    /// Requests written before the first time.
+    const FIRST: u64 = 64;
+
+    fn new(backend: DatabaseBackend) -> Self {
+        Self {
+            postgres: backend == DatabaseBackend::Postgres,
+            written: 0,
+            next: Self::FIRST,
+        }
+    }
+
+    async fn after(&mut self, db: &DatabaseConnection, written: u64) {
+        self.written += written;
+        if !self.postgres || self.written < self.next {
+            return;
+        }
+        self.next = self.written.saturating_mul(2);
+        if let Err(error) = db.execute_unprepared("DISCARD PLANS").await {
+            tracing::warn!(%error, "the booking writer could not drop its plans");
+        }
+    }
 }
 
 /// Why a batch was not stored.
@@ -358,4 +498,114 @@ fn asks<'a>(jobs: &'a [Job], indexes: &[usize]) -> Vec<Ask<'a>> {
             at: jobs[i].request.submitted_at,
         })
         .collect()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use chrono::{TimeZone, Utc};
+    use entity::booking_request::{BookingStatus, ContactMethod};
+    use uuid::Uuid;
+
+    use super::*;
+
+    /// A checked request with `windows` preferred windows, a message of
+    /// `message` characters and, if given, an idempotency key.
+    pub(in crate::domain::bookings) fn job(
+        key: Option<&str>,
+        message: usize,
+        windows: usize,
+    ) -> Job {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        let window = serde_json::json!({
+            "start": "2026-03-04T09:00:00Z",
+            "end": "2026-03-04T11:00:00Z",
+        });
+        Job {
+            request: booking_request::Model {
+                id: Uuid::new_v4(),
+                reference: "PTF-7K3M9Q2X".into(),
+                full_name: "Dana Whitfield".into(),
+                email: "dana.whitfield@example.org".into(),
+                phone_e164: "+15035550142".into(),
+                preferred_contact: ContactMethod::Email,
+                service_id: 3,
+                location_id: 1,
+                therapist_id: Some(12),
+                assigned_therapist_id: None,
+                preferred_windows: serde_json::Value::Array(vec![window; windows]),
+                new_patient: true,
+                physician_referral: false,
+                insurance_provider: Some("Cascade Mutual".into()),
+                message: (message > 0).then(|| "é".repeat(message / 2)),
+                consent: true,
+                status: BookingStatus::New,
+                submitted_at: at,
+                updated_at: at,
+                anonymised_at: None,
+            },
+            claim: key.map(|key| Claim {
+                key: key.into(),
+                fingerprint: "f".repeat(64),
+            }),
+            hits: Vec::new(),
+        }
+    }
+
+    fn queue(jobs: Vec<Job>) -> Vec<Queued> {
+        jobs.into_iter()
+            .map(|job| Queued {
+                job,
+                reply: oneshot::channel().0,
+            })
+            .collect()
+    }
+
+    fn keys(queued: &[Queued]) -> Vec<&str> {
+        queued
+            .iter()
+            .map(|q| q.job.claim.as_ref().map_or("-", |c| c.key.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_key_waits_for_the_next_batch_behind_its_first_request() {
+        let (batch, later) = next_batch(
+            queue(vec![
+                job(Some("a"), 0, 1),
+                job(Some("b"), 0, 1),
+                job(Some("a"), 0, 1),
+                job(None, 0, 1),
+                job(Some("b"), 0, 1),
+            ]),
+            None,
+        );
+        assert_eq!(keys(&batch), ["a", "b", "-"]);
+        assert_eq!(keys(&later), ["a", "b"]);
+    }
+
+    #[test]
+    fn over_tls_a_batch_stays_within_its_bytes_and_takes_at_least_one() {
+        // Long messages: about 2.5 KB each, so four fit and the rest wait in order.
+        let names = ["1", "2", "3", "4", "5", "6", "7"];
+        let jobs = names.iter().map(|k| job(Some(k), 2000, 3)).collect();
+        let (batch, later) = next_batch(queue(jobs), Some(MAX_BATCH_BYTES));
+        let weight: usize = batch.iter().map(|q| batch::weight(&q.job)).sum();
+        assert!(weight <= MAX_BATCH_BYTES, "{weight} bytes");
+        assert_eq!(keys(&batch), ["1", "2", "3", "4"]);
+        assert_eq!(keys(&later), ["5", "6", "7"]);
+
+        // Without TLS there is no budget.
+        let jobs = names.iter().map(|k| job(Some(k), 2000, 3)).collect();
+        let (batch, later) = next_batch(queue(jobs), None);
+        assert_eq!(keys(&batch), names);
+        assert!(later.is_empty());
+
+        let huge = job(Some("huge"), MAX_BATCH_BYTES * 2, 1);
+        let (batch, later) = next_batch(
+            queue(vec![huge, job(Some("small"), 0, 1)]),
+            Some(MAX_BATCH_BYTES),
+        );
+        assert_eq!(keys(&batch), ["huge"]);
+        assert_eq!(keys(&later), ["small"]);
+    }
 }
