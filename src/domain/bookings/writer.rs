@@ -254,7 +254,7 @@ async fn run(
 
 /// One lane: it takes the next batch when it has written its last.
 async fn lane(db: DatabaseConnection, events: Events, inbox: Arc<tokio::sync::Mutex<Inbox>>) {
-    let mut replan = Replan::new(db.get_database_backend());
+    let mut replan = Replan::default();
     loop {
         let Some(batch) = inbox.lock().await.next().await else {
             return;
@@ -307,10 +307,17 @@ fn next_batch(queued: Vec<Queued>, max_bytes: Option<usize>) -> (Vec<Queued>, Ve
             Some(claim) => keys.insert(claim.key.clone()),
             None => true,
         };
-        let weight = batch::weight(&q.job);
-        let fits = max_bytes.is_none_or(|max| batch.is_empty() || bytes + weight <= max);
-        if first_with_key && fits {
-            bytes += weight;
+        // Weighed only against a budget, and only if it could go in.
+        let fits = first_with_key
+            && max_bytes.is_none_or(|max| {
+                let weight = batch::weight(&q.job);
+                let fits = batch.is_empty() || bytes + weight <= max;
+                if fits {
+                    bytes += weight;
+                }
+                fits
+            });
+        if fits {
             batch.push(q);
         } else {
             later.push(q);
@@ -330,26 +337,24 @@ fn next_batch(queued: Vec<Queued>, max_bytes: Option<usize>) -> (Vec<Queued>, Ve
 /// it has written as many requests again as when it last did: a few times
 /// in all, a statement each.
 struct Replan {
-    postgres: bool,
     written: u64,
     next: u64,
 }
 
-impl Replan {
-    /// Requests written before the first time.
-    const FIRST: u64 = 64;
-
-    fn new(backend: DatabaseBackend) -> Self {
+impl Default for Replan {
+    fn default() -> Self {
         Self {
-            postgres: backend == DatabaseBackend::Postgres,
             written: 0,
-            next: Self::FIRST,
+            // Requests written before the first time.
+            next: 64,
         }
     }
+}
 
+impl Replan {
     async fn after(&mut self, db: &DatabaseConnection, written: u64) {
         self.written += written;
-        if !self.postgres || self.written < self.next {
+        if db.get_database_backend() != DatabaseBackend::Postgres || self.written < self.next {
             return;
         }
         self.next = self.written.saturating_mul(2);
