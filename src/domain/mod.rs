@@ -21,10 +21,7 @@ pub mod validate;
 /// persisted-query ids, rate-limit buckets and ETags all use it.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Escapes `%`, `_` and `\` so user text matches itself in a `LIKE` pattern
