@@ -13,7 +13,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// The PostgreSQL channel the news travels on.
-const CHANNEL: &str = "clinic_api_events";
+pub const CHANNEL: &str = "clinic_api_events";
 /// How many pieces of news a slow subscriber may fall behind before it skips some.
 const CAPACITY: usize = 1024;
 
@@ -27,7 +27,8 @@ pub enum Event {
 }
 
 impl Event {
-    fn encode(self) -> String {
+    /// The payload this news travels as between instances.
+    pub(crate) fn encode(self) -> String {
         match self {
             Self::BookingReceived(id) => format!("booking_received:{id}"),
             Self::ContentChanged => "content_changed:".to_owned(),
@@ -136,6 +137,19 @@ impl Events {
         } else {
             Ok(Pending(Some((self.sender.clone(), events))))
         }
+    }
+
+    /// For a statement that sends its own news (`pg_notify` on [`CHANNEL`]):
+    /// what it sends for `event`, if news is shared; `None` if news is this
+    /// process's alone, and [`Events::after_commit`] delivers it.
+    pub fn payload(&self, event: Event) -> Option<String> {
+        self.shared.then(|| event.encode())
+    }
+
+    /// The news of a statement that sent its own where news is shared (see
+    /// [`Events::payload`]): to deliver once it has committed.
+    pub fn after_commit(&self, events: Vec<Event>) -> Pending {
+        Pending((!self.shared).then(|| (self.sender.clone(), events)))
     }
 
     /// Every piece of news from now on.

@@ -1,5 +1,5 @@
 //! Schema migrations of the clinic database. They run unchanged on SQLite and
-//! PostgreSQL, and never import the `entity` crate: a migration is frozen history,
+//! PostgreSQL (but for one function that only PostgreSQL has), and never import the `entity` crate: a migration is frozen history,
 //! so each one names its own tables and columns.
 
 // `MigrationTrait` is declared with an elided `SchemaManager` lifetime, and an
@@ -16,6 +16,7 @@ mod m20261127_000005_create_staff;
 mod m20261127_000006_create_booking_requests;
 mod m20261127_000007_create_audit_and_login_attempts;
 mod m20261127_000008_booking_safeguards;
+mod m20261128_000009_booking_batch_refusal;
 mod util;
 
 /// Every migration, oldest first.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_booking_requests::Migration),
             Box::new(m20261127_000007_create_audit_and_login_attempts::Migration),
             Box::new(m20261127_000008_booking_safeguards::Migration),
+            Box::new(m20261128_000009_booking_batch_refusal::Migration),
         ]
     }
 }

@@ -129,10 +129,16 @@ fn judge_in_order<'a>(
 
 /// The window of `limit` that `at` falls in, for `hit`'s bucket.
 fn slot(hit: &Hit, at: DateTime<Utc>) -> Result<Slot, DbErr> {
+    Ok((hit.bucket.clone(), windows(&hit.limit, at)?.0))
+}
+
+/// When the window of `limit` that `at` falls in starts, and when the one
+/// before it does.
+pub fn windows(limit: &Limit, at: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), DbErr> {
     let start = at
-        .duration_trunc(hit.limit.window)
+        .duration_trunc(limit.window)
         .map_err(|e| DbErr::Custom(format!("rate-limit window: {e}")))?;
-    Ok((hit.bucket.clone(), start))
+    Ok((start, start - limit.window))
 }
 
 /// How many hits each slot gets, in the order rows are locked in: the same
@@ -353,6 +359,27 @@ mod tests {
         // Over the limit within one window: into the next, at most a window away.
         let refused = judge(6.0, 0.0, limit, 600.0).unwrap_err();
         assert!((3000..=3600).contains(&refused), "{refused}");
+    }
+
+    /// The booking writer's one-statement batches rely on this: a window's
+    /// hits, every one counted, plus all of the window before within the
+    /// limit, and no attempt is refused, however far into its window.
+    #[test]
+    fn within_the_limit_with_all_of_the_window_before_passes_at_any_time() {
+        let limit = Limit {
+            max: 5,
+            window: Duration::hours(1),
+        };
+        for current in 1..=5 {
+            for previous in 0..=(5 - current) {
+                for elapsed in [0.0, 1.0, 1800.0, 3599.0, 3600.0] {
+                    let verdict = judge(f64::from(current), f64::from(previous), limit, elapsed);
+                    assert!(verdict.is_ok(), "{current} + {previous} at {elapsed} s");
+                }
+            }
+        }
+        // One more, and early in the window it is refused.
+        assert!(judge(3.0, 3.0, limit, 0.0).is_err());
     }
 
     #[test]

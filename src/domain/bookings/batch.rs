@@ -1,6 +1,8 @@
 //! Inserting a batch of booking requests in its transaction: each request
 //! under a reference no other has, with its idempotency key (unless another
 //! request holds the key: then nothing of it stays) and its SUBMITTED entry.
+//! This is the long way, taken on SQLite and by a batch that PostgreSQL
+//! would not store in one statement ([`super::express`]).
 //!
 //! On PostgreSQL the whole batch is one statement whatever its size: its
 //! rows travel as one JSON parameter, so that the statement's text never
@@ -29,7 +31,7 @@ use crate::error::AppError;
 
 /// Tries at a fresh reference before giving up (each collision is one in
 /// hundreds of millions).
-const REFERENCE_ATTEMPTS: usize = 8;
+pub(super) const REFERENCE_ATTEMPTS: usize = 8;
 
 /// Where a job of the batch stands once inserted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +117,7 @@ impl Attempt {
 
 /// One row of the PostgreSQL statement's JSON parameter.
 #[derive(Serialize)]
-struct Row<'a> {
+pub(super) struct Row<'a> {
     id: Uuid,
     reference: &'a str,
     full_name: &'a str,
@@ -137,7 +139,7 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    fn of(job: &'a Job) -> Self {
+    pub(super) fn of(job: &'a Job) -> Self {
         use sea_orm::ActiveEnum;
         let r = &job.request;
         Self {
@@ -164,7 +166,7 @@ impl<'a> Row<'a> {
 }
 
 /// About how many bytes `job` adds to the batch's statement: its row's
-/// text and the names of its fields.
+/// text and the names of its fields, its hits and its news.
 pub(super) fn weight(job: &Job) -> usize {
     let r = &job.request;
     let text = [
@@ -177,7 +179,10 @@ pub(super) fn weight(job: &Job) -> usize {
         job.claim.as_ref().map(|c| c.fingerprint.as_str()),
     ];
     let windows = r.preferred_windows.as_array().map_or(1, Vec::len);
-    512 + text.into_iter().flatten().map(str::len).sum::<usize>() + 96 * windows
+    let hits: usize = job.hits.iter().map(|h| 160 + h.bucket.len()).sum();
+    // The news and the field names of the hits (`super::express`).
+    let express = 96;
+    512 + text.into_iter().flatten().map(str::len).sum::<usize>() + 96 * windows + hits + express
 }
 
 /// The batch in one statement: the requests whose key nobody holds are

@@ -9,6 +9,7 @@
 mod batch;
 mod check;
 mod clinic;
+mod express;
 mod follow_up;
 mod reference;
 mod retention;

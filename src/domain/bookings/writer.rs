@@ -2,12 +2,14 @@
 //!
 //! A request that passed its checks is handed to the instance's one writer
 //! task and waits for its outcome. The writer takes every request waiting at
-//! that moment and stores them together in one transaction, with a few
-//! statements for the whole batch ([`batch::insert`], [`limits::count`]):
-//! one commit, and on PostgreSQL one `fsync`, for all of them. While it
-//! writes, the next requests gather, so the busier the service, the larger
-//! the batches. On PostgreSQL the writer has two lanes, each with its own
-//! connection, so that the next batch is written while the last commits.
+//! that moment and stores them together: one commit, and on PostgreSQL one
+//! `fsync`, for all of them. On PostgreSQL that is one statement that
+//! commits on its own ([`express`]) where it can; otherwise, the long way,
+//! one transaction with a few statements for the whole batch
+//! ([`batch::insert`], [`limits::count`]). While it writes, the next
+//! requests gather, so the busier the service, the larger the batches. On
+//! PostgreSQL the writer has two lanes, each with its own connection, so
+//! that the next batch is written while the last commits.
 //!
 //! Each request is still stored exactly as on its own: with its key (the
 //! loser of a race, here or on another instance, stores and counts nothing
@@ -26,9 +28,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use entity::booking_request;
 use futures_util::future::BoxFuture;
-use sea_orm::sqlx::Connection as _;
-use sea_orm::sqlx::pool::PoolConnectionMetadata;
-use sea_orm::sqlx::postgres::{PgConnection, PgPoolOptions, PgSslMode};
+use sea_orm::sqlx::pool::{PoolConnection, PoolConnectionMetadata};
+use sea_orm::sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgSslMode};
+use sea_orm::sqlx::{self, Connection as _, Executor as _, Postgres};
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
     SqliteTransactionMode, SqlxPostgresConnector, TransactionOptions, TransactionTrait,
@@ -36,6 +38,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, oneshot};
 
 use super::batch::{self, Placed};
+use super::express;
 use crate::domain::limits::{self, Ask, Hit};
 use crate::error::AppError;
 use crate::events::{Event, Events, Pending};
@@ -164,7 +167,11 @@ fn start(
     statements: Arc<AtomicU64>,
 ) {
     if db.get_database_backend() != DatabaseBackend::Postgres {
-        tokio::spawn(run(vec![db.clone()], None, events, queue));
+        let lane = Lane {
+            db: db.clone(),
+            express: None,
+        };
+        tokio::spawn(run(vec![lane], None, events, queue));
         return;
     }
     let options = db
@@ -188,23 +195,28 @@ fn start(
                 }
             };
             runtime.block_on(async move {
-                let lanes: Vec<DatabaseConnection> = (0..LANES)
+                let lanes: Vec<Lane> = (0..LANES)
                     .map(|_| {
                         let pool = PgPoolOptions::new()
                             .max_connections(1)
                             .test_before_acquire(false)
                             .before_acquire(ping_if_idle)
                             .connect_lazy_with(options.clone());
+                        let express = Express::new(pool.clone(), statements.clone());
                         let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                         let statements = statements.clone();
                         db.set_metric_callback(move |_| {
                             statements.fetch_add(1, Ordering::Relaxed);
                         });
-                        db
+                        Lane {
+                            db,
+                            express: Some(express),
+                        }
                     })
                     .collect();
-                run(lanes.clone(), max_bytes, events, queue).await;
-                for db in lanes {
+                let dbs: Vec<DatabaseConnection> = lanes.iter().map(|l| l.db.clone()).collect();
+                run(lanes, max_bytes, events, queue).await;
+                for db in dbs {
                     db.close().await.ok();
                 }
             });
@@ -231,11 +243,10 @@ fn ping_if_idle(
     })
 }
 
-/// The writer: a lane per connection, each writing one batch after
-/// another, until the writer is dropped. A batch holds at most `max_bytes`
-/// of rows, if given.
+/// The writer: its lanes, each writing one batch after another, until the
+/// writer is dropped. A batch holds at most `max_bytes` of rows, if given.
 async fn run(
-    lanes: Vec<DatabaseConnection>,
+    lanes: Vec<Lane>,
     max_bytes: Option<usize>,
     events: Events,
     queue: mpsc::Receiver<Queued>,
@@ -246,22 +257,144 @@ async fn run(
         max_bytes,
     }));
     let mut running = tokio::task::JoinSet::new();
-    for db in lanes {
-        running.spawn(lane(db, events.clone(), inbox.clone()));
+    for lane in lanes {
+        running.spawn(lane.run(events.clone(), inbox.clone()));
     }
     while running.join_next().await.is_some() {}
 }
 
-/// One lane: it takes the next batch when it has written its last.
-async fn lane(db: DatabaseConnection, events: Events, inbox: Arc<tokio::sync::Mutex<Inbox>>) {
-    let mut replan = Replan::default();
-    loop {
-        let Some(batch) = inbox.lock().await.next().await else {
-            return;
+/// A lane: a connection of its own, and on PostgreSQL the one-statement
+/// way of storing a batch on it.
+struct Lane {
+    db: DatabaseConnection,
+    express: Option<Express>,
+}
+
+impl Lane {
+    /// Takes the next batch when it has written its last. A batch goes in
+    /// one statement where it can, and the long way, in a transaction,
+    /// where it cannot.
+    async fn run(mut self, events: Events, inbox: Arc<tokio::sync::Mutex<Inbox>>) {
+        let mut replan = Replan::default();
+        loop {
+            let Some(batch) = inbox.lock().await.next().await else {
+                return;
+            };
+            let written = batch.len() as u64;
+            let long_way = match &mut self.express {
+                Some(express) => express.store(&events, batch).await,
+                None => Some(batch),
+            };
+            if let Some(batch) = long_way {
+                store_batch(&self.db, &events, batch).await;
+            }
+            if replan.due(&self.db, written) {
+                self.drop_plans().await;
+            }
+        }
+    }
+
+    /// Drops the plans of the lane's connection: the held one, if any.
+    async fn drop_plans(&mut self) {
+        const DISCARD: &str = "DISCARD PLANS";
+        let dropped = match self.express.as_mut() {
+            Some(express) if express.held.is_some() => express.execute(DISCARD).await,
+            _ => self
+                .db
+                .execute_unprepared(DISCARD)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
         };
-        let written = batch.len() as u64;
-        store_batch(&db, &events, batch).await;
-        replan.after(&db, written).await;
+        if let Err(error) = dropped {
+            tracing::warn!(%error, "the booking writer could not drop its plans");
+        }
+    }
+}
+
+/// Storing a batch in one statement ([`express`]) on a lane's connection
+/// (PostgreSQL), held from one batch to the next: a connection given back
+/// to its pool is pinged on the way, a round trip more per batch. The long
+/// way takes the connection through the pool, so the lane lets go of it
+/// first.
+struct Express {
+    pool: PgPool,
+    held: Option<PoolConnection<Postgres>>,
+    /// When the held connection last ran a statement.
+    used: std::time::Instant,
+    statements: Arc<AtomicU64>,
+}
+
+impl Express {
+    fn new(pool: PgPool, statements: Arc<AtomicU64>) -> Self {
+        Self {
+            pool,
+            held: None,
+            used: std::time::Instant::now(),
+            statements,
+        }
+    }
+
+    /// Stores the batch in one statement and answers its requests; gives
+    /// back those that must go the long way.
+    async fn store(&mut self, events: &Events, batch: Vec<Queued>) -> Option<Vec<Queued>> {
+        let statements = self.statements.clone();
+        let connection = match self.connection().await {
+            Ok(connection) => connection,
+            Err(error) => {
+                tracing::warn!(%error, "the booking writer has no connection of its own");
+                return Some(batch);
+            }
+        };
+        let (mut jobs, replies): (Vec<Job>, Vec<Reply>) =
+            batch.into_iter().map(|q| (q.job, q.reply)).unzip();
+        let sent = express::store(connection, events, &mut jobs).await;
+        statements.fetch_add(sent.statements, Ordering::Relaxed);
+        self.used = std::time::Instant::now();
+        let mut long_way = Vec::new();
+        for ((job, reply), answer) in jobs.into_iter().zip(replies).zip(sent.answers) {
+            match answer {
+                // The caller may have stopped waiting; the request is stored all the same.
+                Some(answer) => drop(reply.send(answer)),
+                None => long_way.push(Queued { job, reply }),
+            }
+        }
+        sent.news.deliver();
+        if sent.broken || !long_way.is_empty() {
+            // The long way takes the connection through the pool.
+            self.held = None;
+        }
+        (!long_way.is_empty()).then_some(long_way)
+    }
+
+    /// Runs `sql` on the held connection, if there is one.
+    async fn execute(&mut self, sql: &'static str) -> Result<(), String> {
+        let Some(connection) = self.held.as_deref_mut() else {
+            return Ok(());
+        };
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        connection
+            .execute(sql)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The held connection, taken from the pool if there is none, and
+    /// pinged if it has been idle for a while (as the pool would have).
+    async fn connection(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
+        let held = match self.held.take() {
+            Some(mut held) if self.used.elapsed() >= crate::db::PING_AFTER_IDLE => {
+                match held.ping().await {
+                    Ok(()) => held,
+                    // Dropped, it is closed on its way back to the pool.
+                    Err(_) => self.pool.acquire().await?,
+                }
+            }
+            Some(held) => held,
+            None => self.pool.acquire().await?,
+        };
+        Ok(&mut **self.held.insert(held))
     }
 }
 
@@ -352,15 +485,14 @@ impl Default for Replan {
 }
 
 impl Replan {
-    async fn after(&mut self, db: &DatabaseConnection, written: u64) {
+    /// Counts what a lane wrote; whether its plans are due to be dropped.
+    fn due(&mut self, db: &DatabaseConnection, written: u64) -> bool {
         self.written += written;
         if db.get_database_backend() != DatabaseBackend::Postgres || self.written < self.next {
-            return;
+            return false;
         }
         self.next = self.written.saturating_mul(2);
-        if let Err(error) = db.execute_unprepared("DISCARD PLANS").await {
-            tracing::warn!(%error, "the booking writer could not drop its plans");
-        }
+        true
     }
 }
 

@@ -1,0 +1,342 @@
+//! A batch of booking requests in one statement, committed on its own
+//! (PostgreSQL): the usual way a batch is stored there.
+//!
+//! In one round trip the statement claims the requests' idempotency keys
+//! (in key order, as every writer does), stores the requests that got
+//! theirs or carry none, logs their SUBMITTED entries, counts them against
+//! their limits (in bucket order) and announces them; it commits when it
+//! ends, with nothing to begin or end around it. A transaction of several
+//! statements costs a round trip each, and each waits for the database's
+//! turn on a busy machine, so that a batch took several times longer.
+//!
+//! What it cannot settle it refuses, whole, and the batch goes the long
+//! way instead ([`super::writer`]'s transaction, which handles every case):
+//! a reference that is taken (one in hundreds of millions), and a batch in
+//! which a request might be over a limit. That test is coarse on purpose: a
+//! window's hits, this batch's all counted, plus every hit of the window
+//! before within the limit means that no request is over it, whatever the
+//! order and the share of the earlier window (a test in [`limits`] holds
+//! the rule to it); anything closer is judged request by request.
+
+use std::collections::HashMap;
+
+use sea_orm::sqlx::postgres::PgConnection;
+use sea_orm::sqlx::{self, Row as _};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::batch::{REFERENCE_ATTEMPTS, Row};
+use super::writer::{Job, Outcome};
+use super::{event_kind, reference};
+use crate::domain::limits;
+use crate::error::AppError;
+use crate::events::{self, Event, Events, Pending};
+
+/// The error the statement fails with where a limit might be reached
+/// (migration `m20261128_000009`).
+const MIGHT_BE_OVER_A_LIMIT: &str = "CL001";
+
+/// What became of a batch sent in one statement.
+pub(super) struct Sent {
+    /// Per job, in order: its answer, or `None` if it goes the long way.
+    pub answers: Vec<Option<Result<Outcome, AppError>>>,
+    /// The news of the requests stored, to deliver.
+    pub news: Pending,
+    /// Whether the connection broke, so that it must not be used again.
+    pub broken: bool,
+    /// Statements sent.
+    pub statements: u64,
+}
+
+/// Why one statement stored nothing.
+enum Declined {
+    /// The database refused it, and so stored nothing of it: its jobs go
+    /// the long way. `over_limit` tells whether a limit was why; `reason`
+    /// is the database's message (which names no patient data).
+    Refused { over_limit: bool, reason: String },
+    /// It may or may not have committed (the connection broke).
+    Unknown,
+}
+
+/// What a statement did with one job.
+enum Placed {
+    Stored,
+    /// Its key is another request's: nothing of it was written.
+    Claimed,
+    /// Its reference is taken: nothing of it was written; try another.
+    Clash,
+}
+
+/// One row of the statement's JSON parameter: the request as the long way
+/// sends it, with what to count it in and what to announce.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    row: Row<'a>,
+    hits: Vec<Count<'a>>,
+    news: Option<String>,
+}
+
+/// A hit to count: the bucket's window, the window before and the limit.
+#[derive(Serialize)]
+struct Count<'a> {
+    bucket: &'a str,
+    window_start: chrono::DateTime<chrono::Utc>,
+    previous_start: chrono::DateTime<chrono::Utc>,
+    max: u32,
+}
+
+impl<'a> Line<'a> {
+    fn of(job: &'a Job, events: &Events) -> Result<Self, sea_orm::DbErr> {
+        let at = job.request.submitted_at;
+        let hits = job
+            .hits
+            .iter()
+            .map(|hit| {
+                let (window_start, previous_start) = limits::windows(&hit.limit, at)?;
+                Ok::<_, sea_orm::DbErr>(Count {
+                    bucket: &hit.bucket,
+                    window_start,
+                    previous_start,
+                    max: hit.limit.max,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            row: Row::of(job),
+            hits,
+            news: events.payload(Event::BookingReceived(job.request.id)),
+        })
+    }
+}
+
+/// The statement. A request whose reference is taken is left out (and
+/// tried again under another); of the others, keys are claimed first, so that a request whose key
+/// another holds is never written; the limits are counted once every
+/// request is known, from the aggregate `tally`, and so after the keys,
+/// as in the long way: two writers take the same rows in the same order.
+/// The foreign keys of the keys and entries are checked as the statement
+/// ends, when the requests they name are there.
+///
+/// The earlier window of a slot is read as it was before the statement,
+/// unless the statement counted in it itself (a batch across a window's
+/// end); then as counted.
+const STORE: &str = r#"
+WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+        id uuid, reference text, full_name text, email text, phone_e164 text,
+        preferred_contact text, service_id integer, location_id integer, therapist_id integer,
+        preferred_windows json, new_patient boolean, physician_referral boolean,
+        insurance_provider text, message text, status text, submitted_at timestamptz,
+        key text, fingerprint text, hits jsonb, news text)
+), fresh AS (
+    SELECT * FROM input i
+    WHERE (SELECT TRUE FROM booking_request b WHERE b.reference = i.reference) IS NULL
+), claimed AS (
+    INSERT INTO booking_idempotency (key, fingerprint, booking_request_id, created_at)
+    SELECT key, fingerprint, id, submitted_at FROM fresh
+    WHERE key IS NOT NULL
+    ORDER BY key
+    ON CONFLICT (key) DO NOTHING
+    RETURNING booking_request_id AS id
+), won AS (
+    SELECT * FROM fresh f
+    WHERE f.key IS NULL OR f.id IN (SELECT id FROM claimed)
+), stored AS (
+    INSERT INTO booking_request (id, reference, full_name, email, phone_e164, preferred_contact,
+        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
+        insurance_provider, message, consent, status, submitted_at, updated_at)
+    SELECT id, reference, full_name, email, phone_e164, preferred_contact,
+        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
+        insurance_provider, message, TRUE, status, submitted_at, submitted_at
+    FROM won
+), logged AS (
+    INSERT INTO booking_request_event (booking_request_id, kind, to_status, at)
+    SELECT id, $2, status, submitted_at FROM won
+), tally AS (
+    SELECT h.bucket, h.window_start, count(*)::integer AS hits,
+        min(h.previous_start) AS previous_start, min(h.max) AS max
+    FROM won w, jsonb_to_recordset(w.hits)
+        AS h(bucket text, window_start timestamptz, previous_start timestamptz, max integer)
+    GROUP BY h.bucket, h.window_start
+), counted AS (
+    INSERT INTO rate_limit_counter (bucket, window_start, hits)
+    SELECT bucket, window_start, hits FROM tally
+    ORDER BY bucket, window_start
+    ON CONFLICT (bucket, window_start)
+    DO UPDATE SET hits = rate_limit_counter.hits + excluded.hits
+    RETURNING bucket, window_start, hits
+), close AS (
+    SELECT 1 FROM counted c JOIN tally t USING (bucket, window_start)
+    WHERE c.hits + COALESCE(
+        (SELECT e.hits FROM counted e
+         WHERE e.bucket = t.bucket AND e.window_start = t.previous_start),
+        (SELECT e.hits FROM rate_limit_counter e
+         WHERE e.bucket = t.bucket AND e.window_start = t.previous_start),
+        0) > t.max
+), verdict AS (
+    SELECT CASE WHEN EXISTS (SELECT FROM close) THEN refuse_booking_batch() END
+), announced AS (
+    SELECT count(pg_notify($3, news)) FROM won WHERE news IS NOT NULL
+)
+SELECT i.id,
+    CASE WHEN w.id IS NOT NULL THEN 'stored'
+         WHEN f.id IS NULL THEN 'clash'
+         ELSE 'claimed' END AS placed
+FROM input i LEFT JOIN fresh f ON f.id = i.id LEFT JOIN won w ON w.id = i.id, verdict, announced
+"#;
+
+/// Stores the jobs, each in the first statement that finds its reference
+/// free; a statement per try, so that the requests stored in one stay
+/// stored whatever becomes of the others.
+pub(super) async fn store(
+    connection: &mut PgConnection,
+    events: &Events,
+    jobs: &mut [Job],
+) -> Sent {
+    let mut answers: Vec<Option<Result<Outcome, AppError>>> = jobs.iter().map(|_| None).collect();
+    let mut news = Vec::new();
+    let mut left: Vec<usize> = (0..jobs.len()).collect();
+    let mut broken = false;
+    let mut statements = 0;
+    for _ in 0..REFERENCE_ATTEMPTS {
+        statements += 1;
+        match once(connection, events, jobs, &left).await {
+            Ok(placed) => {
+                let mut clashed = Vec::new();
+                for (i, placed) in left.into_iter().zip(placed) {
+                    answers[i] = match placed {
+                        Placed::Stored => {
+                            news.push(Event::BookingReceived(jobs[i].request.id));
+                            Some(Ok(Outcome::Stored(Box::new(jobs[i].request.clone()))))
+                        }
+                        Placed::Claimed => Some(Ok(Outcome::Claimed)),
+                        Placed::Clash => {
+                            jobs[i].request.reference = reference::generate();
+                            clashed.push(i);
+                            None
+                        }
+                    };
+                }
+                left = clashed;
+            }
+            Err(Declined::Refused { over_limit, reason }) => {
+                if over_limit {
+                    tracing::debug!("a batch of booking requests nears a limit: judged one by one");
+                } else {
+                    tracing::warn!(%reason, "a batch of booking requests goes the long way");
+                }
+                break;
+            }
+            Err(Declined::Unknown) => {
+                for &i in &left {
+                    answers[i] = Some(Err(AppError::Internal(
+                        "a batch of booking requests may not have been stored".into(),
+                    )));
+                }
+                broken = true;
+                break;
+            }
+        }
+        if left.is_empty() {
+            break;
+        }
+    }
+    // Still clashing after every try (or refused): the long way says why.
+    Sent {
+        answers,
+        news: events.after_commit(news),
+        broken,
+        statements,
+    }
+}
+
+/// One statement for the jobs at `indexes`: what it did with each, in order.
+async fn once(
+    connection: &mut PgConnection,
+    events: &Events,
+    jobs: &[Job],
+    indexes: &[usize],
+) -> Result<Vec<Placed>, Declined> {
+    let lines = indexes
+        .iter()
+        .map(|&i| Line::of(&jobs[i], events))
+        .collect::<Result<Vec<_>, _>>()
+        // Nothing was sent; the long way meets the same error and says it.
+        .map_err(|error| Declined::Refused {
+            over_limit: false,
+            reason: error.to_string(),
+        })?;
+    let rows = match sqlx::query(STORE)
+        .bind(sqlx::types::Json(&lines))
+        .bind(event_kind::SUBMITTED)
+        .bind(events::CHANNEL)
+        .fetch_all(connection)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(sqlx::Error::Database(error)) => {
+            return Err(Declined::Refused {
+                over_limit: error.code().as_deref() == Some(MIGHT_BE_OVER_A_LIMIT),
+                reason: error.message().to_owned(),
+            });
+        }
+        Err(error) => {
+            tracing::error!(%error, "a batch of booking requests may not have been stored");
+            return Err(Declined::Unknown);
+        }
+    };
+    let mut placed = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let read = row
+            .try_get::<Uuid, _>("id")
+            .and_then(|id| Ok((id, row.try_get::<String, _>("placed")?)));
+        let (id, what) = read.map_err(|error| {
+            tracing::error!(%error, "the answer to a batch of booking requests is unreadable");
+            Declined::Unknown
+        })?;
+        let what = match what.as_str() {
+            "stored" => Placed::Stored,
+            "claimed" => Placed::Claimed,
+            "clash" => Placed::Clash,
+            _ => return Err(Declined::Unknown),
+        };
+        placed.insert(id, what);
+    }
+    indexes
+        .iter()
+        .map(|&i| placed.remove(&jobs[i].request.id).ok_or(Declined::Unknown))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::super::batch::weight;
+    use super::super::writer::tests::job;
+    use super::*;
+    use crate::domain::limits::{Hit, Limit};
+
+    #[test]
+    fn a_jobs_weight_is_at_least_the_line_it_sends() {
+        for (message, windows) in [(0, 1), (40, 2), (2000, 3), (4000, 8)] {
+            let mut job = job(Some("key-1"), message, windows);
+            for scope in ["booking:ip", "booking:email"] {
+                job.hits.push(Hit {
+                    bucket: limits::bucket(scope, "someone"),
+                    limit: Limit {
+                        max: 5,
+                        window: Duration::hours(1),
+                    },
+                });
+            }
+            let mut line = Line::of(&job, &Events::local()).unwrap();
+            line.news = Some(Event::BookingReceived(job.request.id).encode());
+            let sent = serde_json::to_vec(&line).unwrap().len();
+            let weight = weight(&job);
+            assert!(sent <= weight, "{sent} bytes sent, weighed {weight}");
+            assert!(weight < sent + 1024, "{sent} bytes sent, weighed {weight}");
+        }
+    }
+}
