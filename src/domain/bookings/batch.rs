@@ -185,6 +185,42 @@ pub(super) fn weight(job: &Job) -> usize {
     512 + text.into_iter().flatten().map(str::len).sum::<usize>() + 96 * windows + hits + express
 }
 
+/// The rows of the PostgreSQL statements' first parameter, a JSON array of
+/// [`Row`]s (and `extra` columns), as a `SELECT`.
+macro_rules! input_rows {
+    ($($extra:literal)?) => {
+        concat!(
+            "SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+        id uuid, reference text, full_name text, email text, phone_e164 text,
+        preferred_contact text, service_id integer, location_id integer, therapist_id integer,
+        preferred_windows json, new_patient boolean, physician_referral boolean,
+        insurance_provider text, message text, status text, submitted_at timestamptz,
+        key text, fingerprint text"
+            $(, $extra)?,
+            ")"
+        )
+    };
+}
+
+/// Inserting the requests of `from`, a row set of [`input_rows`]' columns
+/// (PostgreSQL).
+macro_rules! insert_requests_from {
+    ($from:literal) => {
+        concat!(
+            "INSERT INTO booking_request (id, reference, full_name, email, phone_e164, preferred_contact,
+        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
+        insurance_provider, message, consent, status, submitted_at, updated_at)
+    SELECT id, reference, full_name, email, phone_e164, preferred_contact,
+        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
+        insurance_provider, message, TRUE, status, submitted_at, submitted_at
+    FROM ",
+            $from
+        )
+    };
+}
+
+pub(super) use {input_rows, insert_requests_from};
+
 /// The batch in one statement: the requests whose key nobody holds are
 /// inserted, then their keys (in key order, as on every instance), then the
 /// entries of those that got their key; each row of the batch comes back
@@ -193,26 +229,20 @@ pub(super) fn weight(job: &Job) -> usize {
 /// Its one read, whether a key is taken, is a subquery per row rather than
 /// a join, so that PostgreSQL plans it as a probe of the key's index even
 /// over the few rows of a new database (see the writer's `Replan`).
-const INSERT_POSTGRES: &str = r#"
+const INSERT_POSTGRES: &str = concat!(
+    r#"
 WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-        id uuid, reference text, full_name text, email text, phone_e164 text,
-        preferred_contact text, service_id integer, location_id integer, therapist_id integer,
-        preferred_windows json, new_patient boolean, physician_referral boolean,
-        insurance_provider text, message text, status text, submitted_at timestamptz,
-        key text, fingerprint text)
+    "#,
+    input_rows!(),
+    r#"
 ), fresh AS (
     SELECT i.* FROM input i
     WHERE i.key IS NULL
        OR (SELECT TRUE FROM booking_idempotency k WHERE k.key = i.key) IS NULL
 ), stored AS (
-    INSERT INTO booking_request (id, reference, full_name, email, phone_e164, preferred_contact,
-        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
-        insurance_provider, message, consent, status, submitted_at, updated_at)
-    SELECT id, reference, full_name, email, phone_e164, preferred_contact,
-        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
-        insurance_provider, message, TRUE, status, submitted_at, submitted_at
-    FROM fresh
+    "#,
+    insert_requests_from!("fresh"),
+    r#"
     ON CONFLICT (reference) DO NOTHING
     RETURNING id
 ), claimed AS (
@@ -240,7 +270,8 @@ FROM input i
 LEFT JOIN fresh f ON f.id = i.id
 LEFT JOIN stored s ON s.id = i.id
 LEFT JOIN won w ON w.id = i.id
-"#;
+"#
+);
 
 /// One try at the jobs at `indexes`, in one statement (PostgreSQL).
 async fn insert_postgres(

@@ -25,7 +25,7 @@ use sea_orm::sqlx::{self, Row as _};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::batch::{REFERENCE_ATTEMPTS, Row};
+use super::batch::{REFERENCE_ATTEMPTS, Row, input_rows, insert_requests_from};
 use super::writer::{Job, Outcome};
 use super::{event_kind, reference};
 use crate::domain::limits;
@@ -121,14 +121,12 @@ impl<'a> Line<'a> {
 /// The earlier window of a slot is read as it was before the statement,
 /// unless the statement counted in it itself (a batch across a window's
 /// end); then as counted.
-const STORE: &str = r#"
+const STORE: &str = concat!(
+    r#"
 WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-        id uuid, reference text, full_name text, email text, phone_e164 text,
-        preferred_contact text, service_id integer, location_id integer, therapist_id integer,
-        preferred_windows json, new_patient boolean, physician_referral boolean,
-        insurance_provider text, message text, status text, submitted_at timestamptz,
-        key text, fingerprint text, hits jsonb, news text)
+    "#,
+    input_rows!(", hits jsonb, news text"),
+    r#"
 ), fresh AS (
     SELECT * FROM input i
     WHERE (SELECT TRUE FROM booking_request b WHERE b.reference = i.reference) IS NULL
@@ -143,13 +141,9 @@ WITH input AS (
     SELECT * FROM fresh f
     WHERE f.key IS NULL OR f.id IN (SELECT id FROM claimed)
 ), stored AS (
-    INSERT INTO booking_request (id, reference, full_name, email, phone_e164, preferred_contact,
-        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
-        insurance_provider, message, consent, status, submitted_at, updated_at)
-    SELECT id, reference, full_name, email, phone_e164, preferred_contact,
-        service_id, location_id, therapist_id, preferred_windows, new_patient, physician_referral,
-        insurance_provider, message, TRUE, status, submitted_at, submitted_at
-    FROM won
+    "#,
+    insert_requests_from!("won"),
+    r#"
 ), logged AS (
     INSERT INTO booking_request_event (booking_request_id, kind, to_status, at)
     SELECT id, $2, status, submitted_at FROM won
@@ -184,7 +178,8 @@ SELECT i.id,
          WHEN f.id IS NULL THEN 'clash'
          ELSE 'claimed' END AS placed
 FROM input i LEFT JOIN fresh f ON f.id = i.id LEFT JOIN won w ON w.id = i.id, verdict, announced
-"#;
+"#
+);
 
 /// Stores the jobs, each in the first statement that finds its reference
 /// free; a statement per try, so that the requests stored in one stay
