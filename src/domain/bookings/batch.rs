@@ -92,7 +92,7 @@ pub(super) async fn remove(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<
 
 /// What one try did with a job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Attempt {
+pub(super) enum Attempt {
     Stored,
     /// Its key was claimed before: nothing written.
     Claimed,
@@ -104,7 +104,7 @@ enum Attempt {
 }
 
 impl Attempt {
-    fn parse(text: &str) -> Result<Self, DbErr> {
+    pub(super) fn parse(text: &str) -> Result<Self, DbErr> {
         match text {
             "stored" => Ok(Self::Stored),
             "claimed" => Ok(Self::Claimed),

@@ -25,7 +25,7 @@ use sea_orm::sqlx::{self, Row as _};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::batch::{REFERENCE_ATTEMPTS, Row, input_rows, insert_requests_from};
+use super::batch::{Attempt, REFERENCE_ATTEMPTS, Row, input_rows, insert_requests_from};
 use super::writer::{Job, Outcome};
 use super::{event_kind, reference};
 use crate::domain::limits;
@@ -56,15 +56,6 @@ enum Declined {
     Refused { over_limit: bool, reason: String },
     /// It may or may not have committed (the connection broke).
     Unknown,
-}
-
-/// What a statement did with one job.
-enum Placed {
-    Stored,
-    /// Its key is another request's: nothing of it was written.
-    Claimed,
-    /// Its reference is taken: nothing of it was written; try another.
-    Clash,
 }
 
 /// One row of the statement's JSON parameter: the request as the long way
@@ -111,10 +102,12 @@ impl<'a> Line<'a> {
 }
 
 /// The statement. A request whose reference is taken is left out (and
-/// tried again under another); of the others, keys are claimed first, so that a request whose key
-/// another holds is never written; the limits are counted once every
-/// request is known, from the aggregate `tally`, and so after the keys,
-/// as in the long way: two writers take the same rows in the same order.
+/// tried again under another); of the others, keys are claimed first, so
+/// that a request whose key another holds is never written; the limits are
+/// counted once every request is known, from the aggregate `tally`, and so
+/// after the keys, as in the long way: two writers take the same rows in
+/// the same order. (It never answers `lost`: a request is written only
+/// once its key is won.)
 /// The foreign keys of the keys and entries are checked as the statement
 /// ends, when the requests they name are there.
 ///
@@ -201,12 +194,15 @@ pub(super) async fn store(
                 let mut clashed = Vec::new();
                 for (i, placed) in left.into_iter().zip(placed) {
                     answers[i] = match placed {
-                        Placed::Stored => {
+                        Attempt::Stored => {
                             news.push(Event::BookingReceived(jobs[i].request.id));
                             Some(Ok(Outcome::Stored(Box::new(jobs[i].request.clone()))))
                         }
-                        Placed::Claimed => Some(Ok(Outcome::Claimed)),
-                        Placed::Clash => {
+                        // The statement never answers `lost`; the long
+                        // way answers it as `claimed` once it has removed
+                        // the request.
+                        Attempt::Claimed | Attempt::Lost => Some(Ok(Outcome::Claimed)),
+                        Attempt::Clash => {
                             jobs[i].request.reference = reference::generate();
                             clashed.push(i);
                             None
@@ -252,7 +248,7 @@ async fn once(
     events: &Events,
     jobs: &[Job],
     indexes: &[usize],
-) -> Result<Vec<Placed>, Declined> {
+) -> Result<Vec<Attempt>, Declined> {
     let lines = indexes
         .iter()
         .map(|&i| Line::of(&jobs[i], events))
@@ -286,17 +282,14 @@ async fn once(
         let read = row
             .try_get::<Uuid, _>("id")
             .and_then(|id| Ok((id, row.try_get::<String, _>("placed")?)));
-        let (id, what) = read.map_err(|error| {
+        let attempt = read
+            .map_err(|error| error.to_string())
+            .and_then(|(id, what)| Ok((id, Attempt::parse(&what).map_err(|e| e.to_string())?)));
+        let (id, attempt) = attempt.map_err(|error| {
             tracing::error!(%error, "the answer to a batch of booking requests is unreadable");
             Declined::Unknown
         })?;
-        let what = match what.as_str() {
-            "stored" => Placed::Stored,
-            "claimed" => Placed::Claimed,
-            "clash" => Placed::Clash,
-            _ => return Err(Declined::Unknown),
-        };
-        placed.insert(id, what);
+        placed.insert(id, attempt);
     }
     indexes
         .iter()

@@ -297,9 +297,13 @@ impl Lane {
     /// Drops the plans of the lane's connection: the held one, if any.
     async fn drop_plans(&mut self) {
         const DISCARD: &str = "DISCARD PLANS";
-        let dropped = match self.express.as_mut() {
-            Some(express) if express.held.is_some() => express.execute(DISCARD).await,
-            _ => self
+        let on_held = match self.express.as_mut() {
+            Some(express) => express.execute(DISCARD).await,
+            None => None,
+        };
+        let dropped = match on_held {
+            Some(dropped) => dropped,
+            None => self
                 .db
                 .execute_unprepared(DISCARD)
                 .await
@@ -367,17 +371,12 @@ impl Express {
         (!long_way.is_empty()).then_some(long_way)
     }
 
-    /// Runs `sql` on the held connection, if there is one.
-    async fn execute(&mut self, sql: &'static str) -> Result<(), String> {
-        let Some(connection) = self.held.as_deref_mut() else {
-            return Ok(());
-        };
+    /// Runs `sql` on the held connection; `None` if none is held.
+    async fn execute(&mut self, sql: &'static str) -> Option<Result<(), String>> {
+        let connection = self.held.as_deref_mut()?;
         self.statements.fetch_add(1, Ordering::Relaxed);
-        connection
-            .execute(sql)
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
+        let done = connection.execute(sql).await;
+        Some(done.map(drop).map_err(|e| e.to_string()))
     }
 
     /// The held connection, taken from the pool if there is none, and
