@@ -18,9 +18,13 @@ use crate::http::documents::Documents;
 use crate::http::persisted::PersistedQueries;
 use crate::http::response_cache::ResponseCache;
 
-/// What every request handler can reach.
+/// What every request handler can reach: one reference to [`Shared`], so
+/// that handing it to a request costs one count, whatever it holds.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What the state holds.
+pub struct Shared {
     pub db: DatabaseConnection,
     pub schema: AppSchema,
     pub config: Arc<Config>,
@@ -53,7 +57,7 @@ impl AppState {
         let responses = ResponseCache::new(config.edge.response_cache_mb);
         responses.follow(&events);
         let intake = Arc::new(Intake::new(db.clone(), events.clone()));
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             schema: graphql::build_schema(db.clone(), &config, events.clone(), intake.clone()),
             intake,
             db,
@@ -62,12 +66,20 @@ impl AppState {
             persisted,
             responses,
             documents: Arc::default(),
-        })
+        })))
     }
 
     /// The state tests run with, over their own database.
     pub async fn for_tests(db: DatabaseConnection) -> anyhow::Result<Self> {
         Self::new(db, Config::for_tests()).await
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 
