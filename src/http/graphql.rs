@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
@@ -109,14 +110,35 @@ pub async fn post(
         method: Method::POST,
         media,
     };
+    // The same body as an answered anonymous query: the same answer, found
+    // before the body is read (it passed every check the first time).
+    let cacheable = cacheable(&state, &headers);
+    if let Some(cached) = cacheable
+        .then(|| state.responses.get_by_body(&bytes))
+        .flatten()
+    {
+        return respond(&call, Answer::cached(cached));
+    }
     match parse_body(&bytes) {
         Err(refusal) => refuse(media, StatusCode::BAD_REQUEST, &refusal),
         Ok(Value::Array(items)) => batch(&call, items).await,
         Ok(value) => match params(value) {
-            Ok(params) => run(&call, params).await,
+            Ok(params) => {
+                let answer = prepare_and_execute(&call, params).await;
+                if let Some(kept) = cacheable.then(|| answer.kept.clone()).flatten() {
+                    state.responses.alias(bytes, kept);
+                }
+                respond(&call, answer)
+            }
             Err(refusal) => refuse(media, StatusCode::BAD_REQUEST, &refusal),
         },
     }
+}
+
+/// Whether the answer to this request may come from the response cache:
+/// it is on, and the request is anonymous.
+fn cacheable(state: &AppState, headers: &HeaderMap) -> bool {
+    state.responses.enabled() && !headers.contains_key(header::AUTHORIZATION)
 }
 
 /// `GET /graphql`: subscriptions for a WebSocket upgrade
@@ -150,7 +172,7 @@ pub async fn get(State(state): State<AppState>, client: ClientAddr, request: Req
         method: Method::GET,
         media,
     };
-    run(&call, params).await
+    respond(&call, prepare_and_execute(&call, params).await)
 }
 
 /// The media type to answer in; 406 when the client accepts neither JSON type.
@@ -374,6 +396,8 @@ struct Answer {
     outcome: GraphqlOutcome,
     /// Extra headers (`Allow`, `WWW-Authenticate`, `Retry-After`, `Age`).
     headers: HeaderMap,
+    /// The response cache's entry for it, when it came from there or went there.
+    kept: Option<Arc<Cached>>,
 }
 
 /// The GraphQL response of an [`Answer`].
@@ -402,11 +426,12 @@ impl Answer {
                 ..GraphqlOutcome::default()
             },
             headers: HeaderMap::new(),
+            kept: None,
         }
     }
 
     /// A kept answer to the same query.
-    fn cached(cached: &Cached) -> Self {
+    fn cached(cached: Arc<Cached>) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(header::AGE, HeaderValue::from(cached.age()));
         Self {
@@ -422,6 +447,7 @@ impl Answer {
                 error_codes: Vec::new(),
             },
             headers,
+            kept: Some(cached),
         }
     }
 
@@ -440,9 +466,8 @@ impl Answer {
     }
 }
 
-/// One request, answered.
-async fn run(call: &Call<'_>, params: Params) -> Response {
-    let answer = prepare_and_execute(call, params).await;
+/// One request's answer, as HTTP.
+fn respond(call: &Call<'_>, answer: Answer) -> Response {
     let status = match call.media {
         // application/json: 200 for every well-formed request, whatever its
         // GraphQL errors.
@@ -492,14 +517,13 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
     let variables = params.variables.unwrap_or(Value::Null);
     // An anonymous query answered before (by this instance, since the last
     // write) is answered again as it was. It passed every check below then.
-    let cache_key = (state.responses.enabled()
-        && !call.headers.contains_key(header::AUTHORIZATION))
-    .then(|| ResponseCache::key(&tokens, params.operation_name.as_deref(), &variables));
+    let cache_key = cacheable(state, call.headers)
+        .then(|| ResponseCache::key(&tokens, params.operation_name.as_deref(), &variables));
     if let Some(cached) = cache_key
         .as_deref()
         .and_then(|key| state.responses.get(key))
     {
-        return Answer::cached(&cached);
+        return Answer::cached(cached);
     }
     let ticket = state.responses.ticket();
     let doc = match state.documents.parse(&query) {
@@ -650,6 +674,7 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         .unwrap_or_default(),
     );
     let mut etag = None;
+    let mut kept = None;
     if let Some(key) = cache_key
         && anonymous
         && query
@@ -658,7 +683,7 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         && let Ok(max_age @ 1..) = u32::try_from(hints.max_age)
     {
         let tag = caching::etag(&body);
-        state.responses.insert(
+        kept = state.responses.insert(
             key,
             ticket,
             body.clone(),
@@ -681,6 +706,7 @@ async fn prepare_and_execute(call: &Call<'_>, params: Params) -> Answer {
         etag,
         outcome,
         headers: HeaderMap::new(),
+        kept,
     }
 }
 
@@ -759,6 +785,7 @@ fn internal(call: &Call<'_>, message: String) -> Answer {
             ..GraphqlOutcome::default()
         },
         headers: HeaderMap::new(),
+        kept: None,
     }
 }
 

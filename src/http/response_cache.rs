@@ -9,19 +9,24 @@
 //! kept answer is never older than what a browser or a CDN may show, and the
 //! `Age` header tells them how old it is.
 //!
+//! A POST body that was answered from the cache, or whose answer was kept,
+//! also finds that answer by its exact bytes, so that a client sending the
+//! same body again (as front ends do) is answered before its JSON is read.
+//!
 //! Every write of public data empties the cache: at once on the instance
 //! that wrote it, and on the others when the write's `NOTIFY` arrives
 //! (see [`crate::events`]). Each answer carries the generation it was
 //! computed in; one computed while a write went through is dropped, never
 //! served.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use quick_cache::{Equivalent, Weighter};
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -57,17 +62,74 @@ impl Cached {
     }
 }
 
+/// The longest POST body an answer is also found by.
+const MAX_BODY_KEY: usize = 16 * 1024;
+
+/// What an answer is found by.
+#[derive(Clone, PartialEq, Eq)]
+enum Key {
+    /// The query's tokens, operation and variables ([`ResponseCache::key`]).
+    Query(String),
+    /// The exact body of a POST it answered.
+    Body(Bytes),
+}
+
+/// A [`Key`] borrowed, to look one up without a copy.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup<'a> {
+    Query(&'a str),
+    Body(&'a [u8]),
+}
+
+impl Key {
+    fn lookup(&self) -> Lookup<'_> {
+        match self {
+            Self::Query(key) => Lookup::Query(key),
+            Self::Body(body) => Lookup::Body(body),
+        }
+    }
+}
+
+impl Hash for Lookup<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (kind, bytes) = match self {
+            Self::Query(key) => (0, key.as_bytes()),
+            Self::Body(body) => (1, *body),
+        };
+        state.write_u8(kind);
+        state.write(bytes);
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.lookup().hash(state);
+    }
+}
+
+impl Equivalent<Key> for Lookup<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        *self == key.lookup()
+    }
+}
+
+/// An entry weighs its key and its answer's body: a body found by a POST's
+/// bytes is shared with its query's entry, but may outlive it.
 #[derive(Clone)]
 struct ByBytes;
 
-impl Weighter<String, Arc<Cached>> for ByBytes {
-    fn weight(&self, key: &String, value: &Arc<Cached>) -> u64 {
-        key.len() as u64 + value.body.len() as u64 + OVERHEAD
+impl Weighter<Key, Arc<Cached>> for ByBytes {
+    fn weight(&self, key: &Key, value: &Arc<Cached>) -> u64 {
+        let key = match key {
+            Key::Query(key) => key.len(),
+            Key::Body(body) => body.len(),
+        };
+        key as u64 + value.body.len() as u64 + OVERHEAD
     }
 }
 
 struct Inner {
-    entries: Cache<String, Arc<Cached>, ByBytes>,
+    entries: Cache<Key, Arc<Cached>, ByBytes>,
     generation: AtomicU64,
 }
 
@@ -121,11 +183,33 @@ impl ResponseCache {
 
     /// The kept answer for `key`, if it is still good.
     pub fn get(&self, key: &str) -> Option<Arc<Cached>> {
+        self.find(Lookup::Query(key))
+    }
+
+    /// The kept answer to a POST with exactly this body, if it is still good.
+    pub fn get_by_body(&self, body: &[u8]) -> Option<Arc<Cached>> {
+        if body.len() > MAX_BODY_KEY {
+            return None;
+        }
+        self.find(Lookup::Body(body))
+    }
+
+    fn find(&self, key: Lookup<'_>) -> Option<Arc<Cached>> {
         let inner = self.0.as_ref()?;
-        let cached = inner.entries.get(key)?;
+        let cached = inner.entries.get(&key)?;
         cached
             .fresh(inner.generation.load(Ordering::Acquire))
             .then_some(cached)
+    }
+
+    /// Lets a POST with exactly `body` find `cached`, an answer to the same
+    /// query found or kept for it, unless a write came in since.
+    pub fn alias(&self, body: Bytes, cached: Arc<Cached>) {
+        let Some(inner) = &self.0 else { return };
+        if body.len() > MAX_BODY_KEY || !cached.fresh(inner.generation.load(Ordering::Acquire)) {
+            return;
+        }
+        inner.entries.insert(Key::Body(body), cached);
     }
 
     /// The ticket for an answer about to be computed.
@@ -138,7 +222,7 @@ impl ResponseCache {
     }
 
     /// Keeps an answer for `max_age` seconds, unless a write came in since
-    /// `ticket` was taken.
+    /// `ticket` was taken; the answer as kept.
     pub fn insert(
         &self,
         key: String,
@@ -147,22 +231,21 @@ impl ResponseCache {
         etag: String,
         max_age: u32,
         operation: Option<String>,
-    ) {
-        let Some(inner) = &self.0 else { return };
+    ) -> Option<Arc<Cached>> {
+        let inner = self.0.as_ref()?;
         if max_age == 0 || inner.generation.load(Ordering::Acquire) != ticket.0 {
-            return;
+            return None;
         }
-        inner.entries.insert(
-            key,
-            Arc::new(Cached {
-                body,
-                etag,
-                max_age,
-                operation,
-                stored: Instant::now(),
-                generation: ticket.0,
-            }),
-        );
+        let cached = Arc::new(Cached {
+            body,
+            etag,
+            max_age,
+            operation,
+            stored: Instant::now(),
+            generation: ticket.0,
+        });
+        inner.entries.insert(Key::Query(key), cached.clone());
+        Some(cached)
     }
 
     /// Forgets every answer: public data has changed.
@@ -196,7 +279,8 @@ impl ResponseCache {
         });
     }
 
-    /// How many answers are kept, and how many bytes they weigh.
+    /// How many entries are kept (an answer found by a POST's body too
+    /// counts twice), and how many bytes they weigh.
     pub fn usage(&self) -> (usize, u64) {
         self.0.as_ref().map_or((0, 0), |inner| {
             (inner.entries.len(), inner.entries.weight())
@@ -210,7 +294,7 @@ mod tests {
 
     use super::*;
 
-    fn keep(cache: &ResponseCache, key: &str, ticket: Ticket, max_age: u32) {
+    fn keep(cache: &ResponseCache, key: &str, ticket: Ticket, max_age: u32) -> Option<Arc<Cached>> {
         cache.insert(
             key.to_owned(),
             ticket,
@@ -218,7 +302,7 @@ mod tests {
             "\"e\"".into(),
             max_age,
             None,
-        );
+        )
     }
 
     #[test]
@@ -259,5 +343,33 @@ mod tests {
         keep(&off, "k", off.ticket(), 60);
         assert!(off.get("k").is_none());
         assert_eq!(off.usage(), (0, 0));
+    }
+
+    #[test]
+    fn a_body_finds_the_answer_it_was_given_until_the_next_write() {
+        let cache = ResponseCache::new(1);
+        let body = Bytes::from_static(br#"{"query":"{ a }"}"#);
+        assert!(cache.get_by_body(&body).is_none());
+        let kept = keep(&cache, "k", cache.ticket(), 60).expect("kept");
+        cache.alias(body.clone(), kept.clone());
+        let found = cache.get_by_body(&body).expect("found by its body");
+        assert!(Arc::ptr_eq(&found, &kept));
+        assert!(cache.get_by_body(br#"{"query":"{ a } "}"#).is_none());
+        assert_eq!(cache.usage().0, 2);
+
+        cache.invalidate();
+        assert!(cache.get_by_body(&body).is_none());
+        cache.alias(body.clone(), kept);
+        assert!(cache.get_by_body(&body).is_none(), "kept before the write");
+    }
+
+    #[test]
+    fn a_long_body_is_not_a_key() {
+        let cache = ResponseCache::new(1);
+        let kept = keep(&cache, "k", cache.ticket(), 60).expect("kept");
+        let body = Bytes::from(vec![b' '; MAX_BODY_KEY + 1]);
+        cache.alias(body.clone(), kept);
+        assert!(cache.get_by_body(&body).is_none());
+        assert_eq!(cache.usage().0, 1);
     }
 }

@@ -148,6 +148,35 @@ async fn staff_answers_errors_and_private_data_are_never_cached() {
 }
 
 #[tokio::test]
+async fn the_same_body_signed_in_runs_and_each_caller_gets_its_media_type() {
+    let app = TestApp::with_demo().await;
+    let vars = json!({ "first": 3 });
+    let (_, first) = cost(&app, HOME, vars.clone(), &[]).await;
+    let (n, again) = cost(&app, HOME, vars.clone(), &[]).await;
+    assert_eq!(n, 0, "answered from the cache");
+    assert_eq!(again.body, first.body);
+
+    let graphql_response = [("accept", "application/graphql-response+json")];
+    let (n, typed) = cost(&app, HOME, vars.clone(), &graphql_response).await;
+    assert_eq!(n, 0);
+    assert_eq!(typed.body, first.body);
+    assert_eq!(
+        typed.headers[header::CONTENT_TYPE],
+        "application/graphql-response+json; charset=utf-8"
+    );
+
+    let editor = app.token_for(Role::Editor).await;
+    let bearer = format!("Bearer {editor}");
+    let (n, signed_in) = cost(&app, HOME, vars, &[("authorization", bearer.as_str())]).await;
+    assert!(n > 0, "the same bytes signed in are run");
+    assert_eq!(
+        signed_in.headers[header::CACHE_CONTROL],
+        "private, no-store"
+    );
+    assert!(signed_in.headers.get(header::AGE).is_none());
+}
+
+#[tokio::test]
 async fn a_cache_of_size_zero_keeps_nothing() {
     let mut config = Config::for_tests();
     config.edge.response_cache_mb = 0;
