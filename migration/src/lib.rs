@@ -17,6 +17,7 @@ mod m20261127_000006_create_booking_requests;
 mod m20261127_000007_create_audit_and_login_attempts;
 mod m20261127_000008_booking_safeguards;
 mod m20261128_000009_booking_batch_refusal;
+mod m20261129_000010_booking_request_lean_indexes;
 mod util;
 
 /// Every migration, oldest first.
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_create_audit_and_login_attempts::Migration),
             Box::new(m20261127_000008_booking_safeguards::Migration),
             Box::new(m20261128_000009_booking_batch_refusal::Migration),
+            Box::new(m20261129_000010_booking_request_lean_indexes::Migration),
         ]
     }
 }
