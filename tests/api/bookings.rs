@@ -133,7 +133,13 @@ async fn a_valid_form_is_stored_once_and_answered_with_a_receipt() {
         .unwrap();
     assert_eq!(stored.reference, reference);
     assert_eq!(receipt["id"], stored.id.to_string());
-    assert_eq!(stored.id.get_version_num(), 4, "a random UUID");
+    assert_eq!(stored.id.get_version_num(), 7, "a time-ordered UUID");
+    let (secs, nanos) = stored.id.get_timestamp().expect("a timestamp").to_unix();
+    assert_eq!(
+        stored.submitted_at.timestamp_millis(),
+        i64::try_from(secs).unwrap() * 1000 + i64::from(nanos / 1_000_000),
+        "it begins with the millisecond it was submitted"
+    );
     assert_eq!(stored.email, "pat.example@example.com");
     assert_eq!(stored.phone_e164, "+13125550199");
     assert_eq!(stored.status, entity::booking_request::BookingStatus::New);

@@ -95,7 +95,8 @@ pub struct BookingReceipt(pub booking_request::Model);
 /// nothing of the health details it carries.
 #[Object(cache_control(private))]
 impl BookingReceipt {
-    /// The request's id, a random UUID (the front desk's `bookingRequest(id)`).
+    /// The request's id, a UUID that begins with the time it was submitted
+    /// (the front desk's `bookingRequest(id)`).
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
