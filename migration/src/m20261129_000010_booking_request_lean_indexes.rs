@@ -32,16 +32,7 @@ impl MigrationTrait for Migration {
             (THERAPIST, BookingRequest::TherapistId),
             (ASSIGNED, BookingRequest::AssignedTherapistId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(BookingRequest::Table)
-                        .col(column)
-                        .and_where(Expr::col(column).is_not_null())
-                        .to_owned(),
-                )
-                .await?;
+            create_index(manager, name, column, true).await?;
         }
         Ok(())
     }
@@ -55,18 +46,28 @@ impl MigrationTrait for Migration {
             (THERAPIST, BookingRequest::TherapistId),
             (ASSIGNED, BookingRequest::AssignedTherapistId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(BookingRequest::Table)
-                        .col(column)
-                        .to_owned(),
-                )
-                .await?;
+            create_index(manager, name, column, false).await?;
         }
         Ok(())
     }
+}
+
+/// The index `name` on `column`; `partial`: of the rows where it is set.
+async fn create_index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    column: BookingRequest,
+    partial: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create()
+        .name(name)
+        .table(BookingRequest::Table)
+        .col(column)
+        .to_owned();
+    if partial {
+        index.and_where(Expr::col(column).is_not_null());
+    }
+    manager.create_index(index).await
 }
 
 async fn drop_index(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
