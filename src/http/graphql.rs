@@ -112,10 +112,8 @@ pub async fn post(
     };
     // The same body as an answered anonymous query: the same answer, found
     // before the body is read (it passed every check the first time).
-    let cacheable = cacheable(&state, &headers);
-    if let Some(cached) = cacheable
-        .then(|| state.responses.get_by_body(&bytes))
-        .flatten()
+    if cacheable(&state, &headers)
+        && let Some(cached) = state.responses.get_by_body(&bytes)
     {
         return respond(&call, Answer::cached(cached));
     }
@@ -124,8 +122,9 @@ pub async fn post(
         Ok(Value::Array(items)) => batch(&call, items).await,
         Ok(value) => match params(value) {
             Ok(params) => {
-                let answer = prepare_and_execute(&call, params).await;
-                if let Some(kept) = cacheable.then(|| answer.kept.clone()).flatten() {
+                let mut answer = prepare_and_execute(&call, params).await;
+                // Only an anonymous query's answer is kept.
+                if let Some(kept) = answer.kept.take() {
                     state.responses.alias(bytes, kept);
                 }
                 respond(&call, answer)

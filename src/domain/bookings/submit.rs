@@ -246,7 +246,7 @@ fn request(
         // of pages all over it, and an id still tells nothing of another.
         id: Uuid::new_v7(Timestamp::from_unix(
             NoContext,
-            now.timestamp().unsigned_abs(),
+            u64::try_from(now.timestamp()).unwrap_or_default(),
             now.timestamp_subsec_nanos(),
         )),
         reference: reference::generate(),
