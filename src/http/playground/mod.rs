@@ -2,7 +2,7 @@
 //!
 //! Everything it loads is served from here: GraphiQL and React at the versions
 //! pinned in `package-lock.json` beside this file, fetched by npm and embedded
-//! by the build script (`build.rs`, also beside this file), and the page's own
+//! by the build script (`build.rs` at the crate's root), and the page's own
 //! script and styles. The page asks no other host, and its
 //! Content-Security-Policy would refuse if it did.
 
