@@ -470,6 +470,13 @@ pub async fn recreate_database(admin: &DatabaseConnection, name: &str) -> Result
     Ok(())
 }
 
+/// Writes every dirty page out now (`CHECKPOINT`), so that the run that
+/// follows starts with PostgreSQL's next timed checkpoint a whole
+/// `checkpoint_timeout` away, as the other side's run did.
+pub async fn checkpoint(admin: &DatabaseConnection) -> Result<(), DbErr> {
+    admin.execute_unprepared("CHECKPOINT").await.map(drop)
+}
+
 /// Creates the database `name` unless it exists.
 pub async fn ensure_database(admin: &DatabaseConnection, name: &str) -> Result<(), DbErr> {
     let exists = admin

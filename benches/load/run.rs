@@ -136,12 +136,30 @@ impl Bench {
         });
     }
 
+    /// Checkpoints PostgreSQL before a run on it. Each run on PostgreSQL,
+    /// the peer's and ours, starts right after a checkpoint, so that
+    /// neither is measured while PostgreSQL writes out what an earlier run
+    /// wrote: its next timed checkpoint is `checkpoint_timeout` (5 minutes
+    /// by default) away, longer than a run. A role that may not checkpoint
+    /// gets a note and the runs go on.
+    fn checkpoint(&self, before: &str) {
+        let url = &self.settings.postgres_url;
+        let done = self.runtime.block_on(async {
+            let admin = Database::connect(url).await?;
+            dataset::checkpoint(&admin).await
+        });
+        if let Err(error) = done {
+            println!("  no checkpoint before {before} ({error}): it may run during one");
+        }
+    }
+
     /// Runs the peer script on its own database; its rows.
     pub fn run_peer(&self) -> Vec<Row> {
         let s = &self.settings;
         self.with_admin(
             |admin| async move { dataset::ensure_database(&admin, PEER_DATABASE).await },
         );
+        self.checkpoint("the peer");
         println!("peer: PostGraphile on {PEER_DATABASE}, by its own script (SKIP_PEER=1 skips it)");
         let mut env = vec![
             ("WARM_S", s.warm_s.to_string()),
@@ -174,6 +192,9 @@ impl Bench {
         url: &str,
     ) -> (Vec<Row>, ServerFacts, Option<PathBuf>) {
         let name = target.name();
+        if target == Target::Postgres {
+            self.checkpoint(name);
+        }
         let port = server::free_port();
         let log = self.work.join(format!("server-{name}.log"));
         let s = &self.settings;
