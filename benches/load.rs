@@ -12,7 +12,10 @@
 //!    SQLite file and to a fresh PostgreSQL database `clinic_bench`.
 //! 2. The peer: `peer-postgraphile.sh` from `BENCH_DIR` on the database
 //!    `clinic_bench_peer` (its tables are dropped and recreated there), with the
-//!    same load settings; its `summary.tsv` joins our report.
+//!    same load settings; its `summary.tsv` joins our report. PostgreSQL is
+//!    checkpointed before it starts, and again before our server on
+//!    PostgreSQL: each starts with the next timed checkpoint minutes away, so
+//!    that neither is measured while the other's writes are written out.
 //! 3. For each target, the real `clinic-api serve` binary (its log in a
 //!    temporary folder, booking limits raised beyond reach so that they are
 //!    checked but never refuse). Each operation of `benches/queries/` is checked
