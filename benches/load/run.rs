@@ -121,19 +121,29 @@ impl Bench {
         databases
     }
 
-    /// Runs `f` with a connection to the PostgreSQL server's admin database.
+    /// Runs `f` with a connection to the PostgreSQL server's admin database;
+    /// the run cannot go on without it.
     fn with_admin<F, Fut>(&self, f: F)
     where
         F: FnOnce(sea_orm::DatabaseConnection) -> Fut,
         Fut: Future<Output = Result<(), sea_orm::DbErr>>,
     {
-        let url = &self.settings.postgres_url;
+        if let Err(error) = self.try_admin(f) {
+            let url = &self.settings.postgres_url;
+            panic!("an admin statement failed on PostgreSQL at {url}: {error}");
+        }
+    }
+
+    /// Runs `f` with a connection to the PostgreSQL server's admin database.
+    fn try_admin<F, Fut>(&self, f: F) -> Result<(), sea_orm::DbErr>
+    where
+        F: FnOnce(sea_orm::DatabaseConnection) -> Fut,
+        Fut: Future<Output = Result<(), sea_orm::DbErr>>,
+    {
         self.runtime.block_on(async {
-            let admin = Database::connect(url)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL does not answer at {url}: {e}"));
-            f(admin).await.expect("an admin statement");
-        });
+            let admin = Database::connect(&self.settings.postgres_url).await?;
+            f(admin).await
+        })
     }
 
     /// Checkpoints PostgreSQL before a run on it. Each run on PostgreSQL,
@@ -143,11 +153,7 @@ impl Bench {
     /// by default) away, longer than a run. A role that may not checkpoint
     /// gets a note and the runs go on.
     fn checkpoint(&self, before: &str) {
-        let url = &self.settings.postgres_url;
-        let done = self.runtime.block_on(async {
-            let admin = Database::connect(url).await?;
-            dataset::checkpoint(&admin).await
-        });
+        let done = self.try_admin(|admin| async move { dataset::checkpoint(&admin).await });
         if let Err(error) = done {
             println!("  no checkpoint before {before} ({error}): it may run during one");
         }
