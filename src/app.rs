@@ -12,11 +12,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::config::Config;
 use crate::domain::bookings::Intake;
 use crate::events::Events;
-use crate::graphql::{self, AppSchema};
+use crate::graphql::{self, gate::Gate};
 use crate::http;
-use crate::http::documents::Documents;
-use crate::http::persisted::PersistedQueries;
 use crate::http::response_cache::ResponseCache;
+use crate::http::websocket::Sockets;
 
 /// What every request handler can reach: one reference to [`Shared`], so
 /// that handing it to a request costs one count, whatever it holds.
@@ -26,17 +25,16 @@ pub struct AppState(Arc<Shared>);
 /// What the state holds.
 pub struct Shared {
     pub db: DatabaseConnection,
-    pub schema: AppSchema,
+    /// The schema, behind the checks every transport goes through.
+    pub gate: Gate,
     pub config: Arc<Config>,
     pub events: Events,
-    /// Automatic persisted queries, or the allow-list of operations.
-    pub persisted: PersistedQueries,
     /// Answers to anonymous queries, until public data changes.
     pub responses: ResponseCache,
-    /// Documents parsed lately, by their text.
-    pub documents: Arc<Documents>,
     /// Where booking requests are checked and stored.
     pub intake: Arc<Intake>,
+    /// The open WebSockets, counted by client address.
+    pub sockets: Sockets,
 }
 
 impl AppState {
@@ -44,28 +42,18 @@ impl AppState {
     /// listens for the news of the others. Fails when the persisted-query
     /// manifest cannot be read.
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
-        let persisted = match &config.edge.persisted_queries {
-            Some(path) => PersistedQueries::from_manifest(path).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot load the persisted queries at {}: {e}",
-                    path.display()
-                )
-            })?,
-            None => PersistedQueries::open(),
-        };
         let events = Events::start(&db).await?;
-        let responses = ResponseCache::new(config.edge.response_cache_mb);
-        responses.follow(&events);
-        let intake = Arc::new(Intake::new(db.clone(), events.clone()));
+        let responses = ResponseCache::new(config.edge.response_cache_mb, &events);
+        let intake = Arc::new(Intake::new(db.clone(), events.clone(), config.lanes));
+        let schema = graphql::build_schema(db.clone(), &config, events.clone(), intake.clone());
         Ok(Self(Arc::new(Shared {
-            schema: graphql::build_schema(db.clone(), &config, events.clone(), intake.clone()),
+            gate: Gate::new(schema, &config)?,
             intake,
             db,
             config: Arc::new(config),
             events,
-            persisted,
             responses,
-            documents: Arc::default(),
+            sockets: Sockets::default(),
         })))
     }
 
@@ -143,15 +131,20 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then lets requests in
-/// flight finish.
-pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+/// Serves the state's app on `listener` until Ctrl-C or SIGTERM, then
+/// closes its WebSockets and lets requests in flight finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let edge = &state.config.edge;
+    let limits = http::server::Limits {
+        header_timeout: std::time::Duration::from_secs(edge.header_timeout_secs.max(1)),
+        max_connections: edge.max_connections.max(1),
+    };
+    let sockets = state.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        sockets.sockets.close_all();
+    };
+    http::server::serve(listener, build_app(state), limits, shutdown).await
 }
 
 async fn shutdown_signal() {

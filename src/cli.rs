@@ -9,9 +9,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Role, tokens};
-use crate::config::{Config, DbConfig, ServeConfig};
+use crate::config::{Config, DbConfig, ServeConfig, TokenArgs};
 use crate::domain::bookings;
 use crate::domain::staff as domain_staff;
+use crate::events::Events;
 use crate::{app, db, demo, graphql};
 
 /// The GraphQL API of a physical-therapy and medical-massage clinic: articles,
@@ -83,6 +84,8 @@ enum Command {
     Token {
         #[command(flatten)]
         db: DbConfig,
+        #[command(flatten)]
+        rules: TokenArgs,
         #[command(subcommand)]
         action: TokenAction,
     },
@@ -131,7 +134,8 @@ enum StaffAction {
     },
     /// List accounts (never passwords).
     List,
-    /// Disable an account and revoke all its tokens.
+    /// Disable an account and revoke all its tokens (its open connections
+    /// close, on PostgreSQL at once, on SQLite within a second).
     Disable {
         /// Sign-in email of the account.
         #[arg(long)]
@@ -166,7 +170,7 @@ enum TokenAction {
         /// What the token is for, e.g. "website build".
         #[arg(long, default_value = "api token")]
         label: String,
-        /// Days until it expires.
+        /// Days until it expires (at most API_TOKEN_MAX_DAYS).
         #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
     },
@@ -210,7 +214,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Migrate { db, action }) => migrate(&db, action).await,
         Some(Command::Seed { demo: _, db }) => seed_demo(&db).await,
         Some(Command::Staff { db, action }) => staff_command(&db, action).await,
-        Some(Command::Token { db, action }) => token_command(&db, action).await,
+        Some(Command::Token { db, rules, action }) => token_command(&db, &rules, action).await,
         Some(Command::Purge {
             db,
             retention_days,
@@ -245,9 +249,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config {
         playground: !args.serve.no_playground && edge.playground.unwrap_or(!edge.production),
         booking: args.serve.booking_policy(),
+        login: args.serve.login_policy(),
+        tokens: args.serve.tokens.rules(),
         trust_forwarded_for: args.serve.trust_forwarded_for,
         introspection: edge.introspection.unwrap_or(!edge.production),
         suggestions: !edge.production,
+        lanes: crate::domain::bookings::Lanes {
+            // A patient waiting for a connection is told before the request times out.
+            acquire_timeout: std::time::Duration::from_secs(
+                (edge.request_timeout_secs / 2).clamp(1, 5),
+            ),
+            ..crate::domain::bookings::Lanes::default()
+        },
         edge,
         ..Config::default()
     };
@@ -261,7 +274,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot listen for events on the database")?;
     tokio::spawn(prune_every_hour(db));
-    app::serve(listener, app::build_app(state)).await?;
+    app::serve(listener, state).await?;
     Ok(())
 }
 
@@ -271,7 +284,7 @@ async fn prune_every_hour(db: DatabaseConnection) {
     loop {
         tick.tick().await;
         if let Err(error) = bookings::prune(&db, Utc::now()).await {
-            tracing::warn!(%error, "could not prune expired idempotency keys");
+            tracing::warn!(error = %crate::error::describe_db(&error), "could not prune expired idempotency keys");
         }
     }
 }
@@ -388,15 +401,21 @@ async fn staff_command(config: &DbConfig, action: StaffAction) -> anyhow::Result
                 );
             }
         }
-        StaffAction::Disable { email } => match domain_staff::disable(&db, &email).await? {
-            Some(s) => println!("disabled {} and revoked its tokens", s.email),
-            None => bail!("no staff account for {email}"),
-        },
+        StaffAction::Disable { email } => {
+            match domain_staff::disable(&db, &Events::publisher(&db), &email).await? {
+                Some(s) => println!("disabled {} and revoked its tokens", s.email),
+                None => bail!("no staff account for {email}"),
+            }
+        }
     }
     Ok(())
 }
 
-async fn token_command(config: &DbConfig, action: TokenAction) -> anyhow::Result<()> {
+async fn token_command(
+    config: &DbConfig,
+    rules: &TokenArgs,
+    action: TokenAction,
+) -> anyhow::Result<()> {
     use entity::api_token;
     use sea_orm::{EntityTrait, QueryOrder};
 
@@ -406,6 +425,12 @@ async fn token_command(config: &DbConfig, action: TokenAction) -> anyhow::Result
         .context("cannot migrate the database")?;
     match action {
         TokenAction::Create { email, label, days } => {
+            if days > rules.api_token_max_days {
+                bail!(
+                    "a token may live at most {} days (API_TOKEN_MAX_DAYS)",
+                    rules.api_token_max_days
+                );
+            }
             let Some(account) = domain_staff::find_by_email(&db, &email)
                 .await?
                 .filter(|s| s.active)
@@ -455,7 +480,7 @@ async fn token_command(config: &DbConfig, action: TokenAction) -> anyhow::Result
             }
         }
         TokenAction::Revoke { id } => {
-            if tokens::revoke(&db, id).await? {
+            if domain_staff::revoke_token(&db, &Events::publisher(&db), id).await? {
                 println!("revoked token {id}");
             } else {
                 bail!("no valid token with id {id}");

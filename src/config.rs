@@ -51,8 +51,39 @@ pub struct ServeConfig {
     /// (set it only behind a reverse proxy that writes that header).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Failed sign-ins per client address (an IPv6 /64) within 15 minutes,
+    /// whatever the emails, before the address is refused (0: no limit).
+    #[arg(long, env = "LOGIN_LIMIT_PER_IP", default_value_t = crate::domain::staff::DEFAULT_FAILURES_PER_ADDRESS)]
+    pub login_limit_per_ip: u32,
+    /// Patient lookups and cancellations (`bookingRequestStatus`,
+    /// `cancelBookingRequest`) that find nothing, per client address and hour (0: no limit).
+    #[arg(long, env = "BOOKING_LOOKUP_LIMIT_PER_IP", default_value_t = 30)]
+    pub booking_lookup_limit_per_ip: u32,
+    /// The same per email address and hour (0: no limit).
+    #[arg(long, env = "BOOKING_LOOKUP_LIMIT_PER_EMAIL", default_value_t = 10)]
+    pub booking_lookup_limit_per_email: u32,
+    #[command(flatten)]
+    pub tokens: TokenArgs,
     #[command(flatten)]
     pub edge: EdgeArgs,
+}
+
+/// How long tokens may be used; shared by `serve` and `token create`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct TokenArgs {
+    /// The longest an API token may live, in days from its creation: longer
+    /// ones cannot be made, and older ones stop working.
+    #[arg(long, env = "API_TOKEN_MAX_DAYS", default_value_t = crate::auth::DEFAULT_API_TOKEN_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub api_token_max_days: u32,
+}
+
+impl TokenArgs {
+    pub fn rules(&self) -> crate::auth::TokenRules {
+        crate::auth::TokenRules {
+            api_lifetime: chrono::Duration::days(i64::from(self.api_token_max_days)),
+        }
+    }
 }
 
 /// How the public edge guards itself: production mode, request limits, CORS,
@@ -105,6 +136,30 @@ pub struct EdgeArgs {
     /// write changes them or their `max-age` runs out; 0 turns the cache off.
     #[arg(long, env = "RESPONSE_CACHE_MB", default_value_t = 32)]
     pub response_cache_mb: u64,
+    /// Seconds a client has to send a request's headers (and an idle
+    /// connection is kept for its next request).
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    #[arg(long, env = "BODY_READ_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub body_timeout_secs: u64,
+    /// Most connections served at once; beyond it, the oldest connection
+    /// that is not in the middle of a request is closed for the new one.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Seconds a WebSocket has to send `connection_init` before it is closed (4408).
+    #[arg(long, env = "WS_INIT_TIMEOUT_SECONDS", default_value_t = 5)]
+    pub ws_init_timeout_secs: u64,
+    /// Seconds between keep-alive pings on a WebSocket; one that answers
+    /// nothing for two of them is closed.
+    #[arg(long, env = "WS_KEEPALIVE_SECONDS", default_value_t = 20)]
+    pub ws_keepalive_secs: u64,
+    /// Operations one WebSocket may run at once.
+    #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 25)]
+    pub ws_max_subscriptions: usize,
+    /// WebSockets one client address (an IPv6 /64) may hold open at once.
+    #[arg(long, env = "WS_MAX_PER_ADDRESS", default_value_t = 20)]
+    pub ws_max_per_address: usize,
 }
 
 impl Default for EdgeArgs {
@@ -138,8 +193,22 @@ impl ServeConfig {
         Policy {
             per_ip: hourly(self.booking_limit_per_ip),
             per_email: hourly(self.booking_limit_per_email),
+            lookups_per_ip: hourly(self.booking_lookup_limit_per_ip),
+            lookups_per_email: hourly(self.booking_lookup_limit_per_email),
             min_fill_time: chrono::Duration::seconds(i64::from(self.booking_min_fill_seconds)),
             phone_region: self.phone_region,
+        }
+    }
+
+    /// How sign-ins are limited, as these settings say.
+    pub fn login_policy(&self) -> crate::domain::staff::LoginPolicy {
+        let default = crate::domain::staff::LoginPolicy::default();
+        crate::domain::staff::LoginPolicy {
+            per_address: (self.login_limit_per_ip > 0).then_some(Limit {
+                max: self.login_limit_per_ip,
+                window: default.per_email.window,
+            }),
+            ..default
         }
     }
 }
@@ -192,6 +261,12 @@ pub struct Config {
     pub suggestions: bool,
     /// Limits, CORS and persisted queries.
     pub edge: EdgeArgs,
+    /// How sign-ins are limited.
+    pub login: crate::domain::staff::LoginPolicy,
+    /// How long tokens may be used.
+    pub tokens: crate::auth::TokenRules,
+    /// How the booking writer holds its connections.
+    pub lanes: crate::domain::bookings::Lanes,
 }
 
 impl Default for Config {
@@ -204,6 +279,9 @@ impl Default for Config {
             introspection: true,
             suggestions: true,
             edge: EdgeArgs::default(),
+            login: crate::domain::staff::LoginPolicy::default(),
+            tokens: crate::auth::TokenRules::default(),
+            lanes: crate::domain::bookings::Lanes::default(),
         }
     }
 }

@@ -7,7 +7,8 @@ use async_graphql::ErrorExtensions;
 ///
 /// It has no `Display` on purpose: async-graphql turns anything displayable into
 /// an error without `extensions.code`, so `?` must go through the `From` below.
-#[derive(Debug)]
+/// Its `Debug` shows a database error as [`describe_db`] does, so that no
+/// log line can carry what a row held.
 pub enum AppError {
     /// No valid credentials; the message says what was wrong with them.
     Unauthenticated(&'static str),
@@ -22,6 +23,77 @@ pub enum AppError {
     IdempotencyConflict,
     Db(sea_orm::DbErr),
     Internal(String),
+}
+
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Db(error) => write!(f, "Db({})", describe_db(error)),
+            Self::Internal(message) => write!(f, "Internal({message})"),
+            other => write!(f, "{}({})", other.code(), other.message()),
+        }
+    }
+}
+
+/// What may be logged of a database error: what kind it is and, for one the
+/// database raised, its code, constraint and table. Never its message,
+/// detail or context, which can quote the values of a row or a statement's
+/// parameters (PostgreSQL's do).
+pub fn describe_db(error: &sea_orm::DbErr) -> String {
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => describe_sqlx(e),
+        DbErr::Conn(_) => "connection error".into(),
+        DbErr::Exec(_) => "execution error".into(),
+        DbErr::Query(_) => "query error".into(),
+        DbErr::ConnectionAcquire(e) => format!("connection pool: {e}"),
+        // Written by this service, never with a value in it.
+        DbErr::Custom(message) => message.clone(),
+        DbErr::RecordNotFound(_) => "record not found".into(),
+        DbErr::RecordNotInserted => "record not inserted".into(),
+        DbErr::RecordNotUpdated => "record not updated".into(),
+        DbErr::Type(_) | DbErr::TryIntoErr { .. } | DbErr::ConvertFromU64(_) => {
+            "a value of an unexpected type".into()
+        }
+        DbErr::Json(_) => "a JSON value that does not fit".into(),
+        DbErr::Migration(_) => "migration error".into(),
+        _ => "database error".into(),
+    }
+}
+
+/// [`describe_db`] for the driver's own errors.
+pub fn describe_sqlx(error: &sea_orm::sqlx::Error) -> String {
+    use sea_orm::sqlx::Error;
+    match error {
+        Error::Database(e) => {
+            let mut text = format!(
+                "database error {} ({:?})",
+                e.code().as_deref().unwrap_or("without code"),
+                e.kind()
+            );
+            if let Some(constraint) = e.constraint() {
+                text.push_str(&format!(", constraint {constraint}"));
+            }
+            if let Some(table) = e.table() {
+                text.push_str(&format!(", table {table}"));
+            }
+            text
+        }
+        Error::Io(e) => format!("I/O error ({:?})", e.kind()),
+        Error::Tls(_) => "TLS error".into(),
+        Error::Protocol(_) => "protocol error".into(),
+        Error::PoolTimedOut => "timed out waiting for a connection of the pool".into(),
+        Error::PoolClosed => "the connection pool is closed".into(),
+        Error::WorkerCrashed => "the database worker crashed".into(),
+        Error::RowNotFound => "row not found".into(),
+        Error::ColumnDecode { index, .. } => format!("cannot decode column {index}"),
+        Error::Encode(_) => "cannot encode a value".into(),
+        Error::Decode(_) => "cannot decode a value".into(),
+        Error::Configuration(_) => "configuration error".into(),
+        _ => "database driver error".into(),
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -86,7 +158,7 @@ impl From<sea_orm::DbErr> for AppError {
 
 impl From<std::sync::Arc<sea_orm::DbErr>> for AppError {
     fn from(error: std::sync::Arc<sea_orm::DbErr>) -> Self {
-        Self::Internal(error.to_string())
+        Self::Internal(describe_db(&error))
     }
 }
 

@@ -1,13 +1,29 @@
 //! News that one write has for the readers of every instance: a booking request
-//! was received, or public data changed (so cached answers must go). Within a process it travels over a broadcast channel; on
-//! PostgreSQL it is sent with `NOTIFY` inside the writing transaction, so it
-//! leaves only if the write commits, and every instance (this one included)
-//! hears it through `LISTEN`. SQLite has no such channel: a write there is
-//! announced to this process once it has committed.
+//! was received, public data changed (so cached answers must go), a staff
+//! member's access changed (so their open sockets must be checked again).
+//! Within a process it travels over a broadcast channel; on PostgreSQL it is
+//! sent with `NOTIFY` inside the writing transaction, so it leaves only if the
+//! write commits, and every instance (this one included) hears it through
+//! `LISTEN`. SQLite has no such channel: a write there is announced to this
+//! process once it has committed.
+//!
+//! Whether public data changed is also kept as a number, the content
+//! generation, that every change moves on: the response cache and the
+//! clinic's snapshot compare it with the one they were made in, so that the
+//! writing instance forgets them the moment its write commits, before it
+//! answers, whatever the transport.
+//!
+//! The listener never drifts silently: whenever it loses its connection (a
+//! restart of the database, a terminated backend, a network cut), news may
+//! have been missed, so once it listens again it moves the content generation
+//! on and announces [`Event::Missed`], after which subscribers catch up from
+//! the database and sockets check their access again.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::sqlx::postgres::{PgListener, PgPool};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -24,6 +40,13 @@ pub enum Event {
     BookingReceived(Uuid),
     /// Staff changed public data: articles, the directory, the clinic's details.
     ContentChanged,
+    /// The access of the staff member with this id changed: a token of
+    /// theirs was revoked, their account disabled or their role changed.
+    AccessChanged(i32),
+    /// This instance may have missed news (its listener lost its connection,
+    /// or a receiver fell behind): anything may have changed. Never sent
+    /// between instances.
+    Missed,
 }
 
 impl Event {
@@ -32,6 +55,8 @@ impl Event {
         match self {
             Self::BookingReceived(id) => format!("booking_received:{id}"),
             Self::ContentChanged => "content_changed:".to_owned(),
+            Self::AccessChanged(staff) => format!("access_changed:{staff}"),
+            Self::Missed => "missed:".to_owned(),
         }
     }
 
@@ -40,6 +65,7 @@ impl Event {
         match kind {
             "booking_received" => rest.parse().ok().map(Self::BookingReceived),
             "content_changed" => Some(Self::ContentChanged),
+            "access_changed" => rest.parse().ok().map(Self::AccessChanged),
             _ => None,
         }
     }
@@ -50,31 +76,57 @@ impl Event {
 pub struct Events {
     sender: broadcast::Sender<Event>,
     shared: bool,
+    /// The content generation: moves on whenever public data may have changed.
+    content: Arc<AtomicU64>,
+    /// Times the listener got its connection back.
+    reconnects: Arc<AtomicU64>,
 }
 
 /// News written inside a transaction, to be delivered once it commits.
 #[must_use = "deliver the news after the transaction commits"]
-pub struct Pending(Option<(broadcast::Sender<Event>, Vec<Event>)>);
+pub struct Pending {
+    events: Events,
+    news: Vec<Event>,
+}
 
 impl Pending {
-    /// Announces the news to this process (SQLite); on PostgreSQL the commit did.
+    /// Announces the news to this process: the content generation moves on
+    /// at once if public data changed; on SQLite every piece goes to this
+    /// process's subscribers (on PostgreSQL the commit sent it to every
+    /// instance's, this one's included).
     pub fn deliver(self) {
-        if let Some((sender, events)) = self.0 {
-            for event in events {
+        if self.news.contains(&Event::ContentChanged) {
+            self.events.content_changed();
+        }
+        if !self.events.shared {
+            for event in self.news {
                 // No subscriber is not an error.
-                let _ = sender.send(event);
+                let _ = self.events.sender.send(event);
             }
         }
     }
 }
 
 impl Events {
-    /// News for this process only.
-    pub fn local() -> Self {
+    fn new(shared: bool) -> Self {
         Self {
             sender: broadcast::channel(CAPACITY).0,
-            shared: false,
+            shared,
+            content: Arc::default(),
+            reconnects: Arc::default(),
         }
+    }
+
+    /// News for this process only.
+    pub fn local() -> Self {
+        Self::new(false)
+    }
+
+    /// For a command that writes and then exits: on PostgreSQL its news
+    /// reaches every instance (it listens to none itself); on SQLite it
+    /// reaches nobody, and running servers find the change by checking.
+    pub fn publisher(db: &DatabaseConnection) -> Self {
+        Self::new(db.get_database_backend() == DatabaseBackend::Postgres)
     }
 
     /// News shared with every instance on the same PostgreSQL database; on
@@ -83,44 +135,12 @@ impl Events {
         if db.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(Self::local());
         }
-        let pool = db.get_postgres_connection_pool();
-        let mut listener = PgListener::connect_with(pool)
+        let pool = db.get_postgres_connection_pool().clone();
+        let listener = open_listener(&pool)
             .await
             .map_err(|e| DbErr::Custom(format!("cannot listen for events: {e}")))?;
-        listener
-            .listen(CHANNEL)
-            .await
-            .map_err(|e| DbErr::Custom(format!("cannot listen for events: {e}")))?;
-        let events = Self {
-            sender: broadcast::channel(CAPACITY).0,
-            shared: true,
-        };
-        let sender = events.sender.clone();
-        // The listener holds one of the pool's connections; it lets go when
-        // the pool closes, so that closing does not wait for it forever.
-        let closed = pool.close_event();
-        tokio::spawn(async move {
-            tokio::pin!(closed);
-            loop {
-                let received = tokio::select! {
-                    () = &mut closed => break,
-                    received = listener.recv() => received,
-                };
-                match received {
-                    Ok(notification) => {
-                        if let Some(event) = Event::decode(notification.payload()) {
-                            let _ = sender.send(event);
-                        }
-                    }
-                    // The listener reconnects on the next call; news sent
-                    // while it was away is lost.
-                    Err(error) => {
-                        tracing::warn!(%error, "lost the event listener's connection; reconnecting");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                    }
-                }
-            }
-        });
+        let events = Self::new(true);
+        tokio::spawn(listen(pool, listener, events.clone()));
         Ok(events)
     }
 
@@ -133,10 +153,8 @@ impl Events {
     ) -> Result<Pending, DbErr> {
         if self.shared {
             notify_all_in(txn, &events).await?;
-            Ok(Pending(None))
-        } else {
-            Ok(Pending(Some((self.sender.clone(), events))))
         }
+        Ok(self.after_commit(events))
     }
 
     /// For a statement that sends its own news (`pg_notify` on [`CHANNEL`]):
@@ -146,15 +164,115 @@ impl Events {
         self.shared.then(|| event.encode())
     }
 
-    /// The news of a statement that sent its own where news is shared (see
-    /// [`Events::payload`]): to deliver once it has committed.
-    pub fn after_commit(&self, events: Vec<Event>) -> Pending {
-        Pending((!self.shared).then(|| (self.sender.clone(), events)))
+    /// The news of a write, to deliver once it has committed (see
+    /// [`Events::payload`] for a statement that sends its own).
+    pub fn after_commit(&self, news: Vec<Event>) -> Pending {
+        Pending {
+            events: self.clone(),
+            news,
+        }
     }
 
     /// Every piece of news from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
+    }
+
+    /// Whether news travels between instances (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// The content generation: what was read from public data in one
+    /// generation may be out of date in the next.
+    pub fn content_generation(&self) -> u64 {
+        self.content.load(Ordering::Acquire)
+    }
+
+    /// Public data may have changed (a write committed, news was missed,
+    /// SQL was run behind the API's back): this instance forgets what it
+    /// read before.
+    pub fn content_changed(&self) {
+        self.content.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// How many times the listener got its connection back after losing it.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.load(Ordering::Relaxed)
+    }
+
+    /// The listener listens again after losing its connection: news may
+    /// have been missed, so public data is taken as changed and subscribers
+    /// are told, to catch up.
+    fn listening_again(&self) {
+        self.reconnects.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            "the event listener is listening again; caches are emptied and subscribers catch up on what they missed"
+        );
+        self.content_changed();
+        let _ = self.sender.send(Event::Missed);
+    }
+}
+
+/// A listener on [`CHANNEL`], on a connection of the pool.
+async fn open_listener(pool: &PgPool) -> Result<PgListener, sea_orm::sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Hands what the listener hears to this process, until the pool closes.
+/// When its connection fails, it is dropped and a new listener is made
+/// (once a second until one is); the driver may also reconnect on its own.
+/// Either way, once it listens again it announces that news may have been
+/// missed: what was sent while it was away is gone.
+async fn listen(pool: PgPool, listener: PgListener, events: Events) {
+    // The listener holds one of the pool's connections; it lets go when
+    // the pool closes, so that closing does not wait for it forever.
+    let closed = pool.close_event();
+    tokio::pin!(closed);
+    let mut current = Some(listener);
+    loop {
+        let Some(listening) = current.as_mut() else {
+            tokio::select! {
+                () = &mut closed => break,
+                made = open_listener(&pool) => match made {
+                    Ok(made) => {
+                        current = Some(made);
+                        events.listening_again();
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+                },
+            }
+            continue;
+        };
+        let received = tokio::select! {
+            () = &mut closed => break,
+            received = listening.try_recv() => received,
+        };
+        match received {
+            Ok(Some(notification)) => {
+                if let Some(event) = Event::decode(notification.payload()) {
+                    if event == Event::ContentChanged {
+                        events.content_changed();
+                    }
+                    let _ = events.sender.send(event);
+                }
+            }
+            // The driver lost the connection and listens again on a new one.
+            Ok(None) => events.listening_again(),
+            Err(error) => {
+                tracing::warn!(
+                    error = %crate::error::describe_sqlx(&error),
+                    "the event listener lost its connection; listening again as soon as it can"
+                );
+                // Until it hears again, changes elsewhere go unseen: what is
+                // cached now may be stale already.
+                events.content_changed();
+                current = None;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
     }
 }
 
@@ -170,7 +288,11 @@ async fn notify_all_in<C: ConnectionTrait>(txn: &C, events: &[Event]) -> Result<
     if events.is_empty() || txn.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
     }
-    let payloads: Vec<serde_json::Value> = events.iter().map(|e| e.encode().into()).collect();
+    let payloads: Vec<serde_json::Value> = events
+        .iter()
+        .filter(|e| **e != Event::Missed)
+        .map(|e| e.encode().into())
+        .collect();
     txn.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Postgres,
         "SELECT pg_notify($1, payload) FROM jsonb_array_elements_text($2::jsonb) AS payload",
@@ -188,9 +310,35 @@ mod tests {
     fn events_round_trip_and_strangers_are_ignored() {
         let event = Event::BookingReceived(Uuid::new_v4());
         assert_eq!(Event::decode(&event.encode()), Some(event));
-        let changed = Event::ContentChanged;
-        assert_eq!(Event::decode(&changed.encode()), Some(changed));
+        for event in [Event::ContentChanged, Event::AccessChanged(7)] {
+            assert_eq!(Event::decode(&event.encode()), Some(event));
+        }
         assert_eq!(Event::decode("booking_received:nope"), None);
+        assert_eq!(Event::decode("access_changed:x"), None);
         assert_eq!(Event::decode("other:1"), None);
+        // Only this instance can know it missed news.
+        assert_eq!(Event::decode(&Event::Missed.encode()), None);
+    }
+
+    #[tokio::test]
+    async fn a_change_delivered_moves_the_content_generation_on_at_once() {
+        let events = Events::local();
+        let mut news = events.subscribe();
+        let before = events.content_generation();
+        events
+            .after_commit(vec![Event::BookingReceived(Uuid::nil())])
+            .deliver();
+        assert_eq!(
+            events.content_generation(),
+            before,
+            "a booking is not content"
+        );
+        events.after_commit(vec![Event::ContentChanged]).deliver();
+        assert_eq!(events.content_generation(), before + 1);
+        assert_eq!(
+            news.recv().await.unwrap(),
+            Event::BookingReceived(Uuid::nil())
+        );
+        assert_eq!(news.recv().await.unwrap(), Event::ContentChanged);
     }
 }

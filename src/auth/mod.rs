@@ -4,10 +4,11 @@
 pub mod password;
 pub mod tokens;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::api_token::{self, TokenKind};
 use entity::staff;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 pub use entity::staff::StaffRole as Role;
 
@@ -20,6 +21,8 @@ pub struct Viewer {
     /// The token the request carried.
     pub token_id: i32,
     pub token_kind: TokenKind,
+    /// When the token stops being valid.
+    pub expires_at: DateTime<Utc>,
 }
 
 impl Viewer {
@@ -52,12 +55,36 @@ impl TokenProblem {
     }
 }
 
+/// How long tokens may be used.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenRules {
+    /// The longest an API token may live from its creation, whatever
+    /// expiry it was given (so that lowering it reaches tokens made before).
+    pub api_lifetime: Duration,
+}
+
+impl Default for TokenRules {
+    fn default() -> Self {
+        Self {
+            api_lifetime: Duration::days(DEFAULT_API_TOKEN_DAYS.into()),
+        }
+    }
+}
+
+/// The longest life of an API token unless configured otherwise.
+pub const DEFAULT_API_TOKEN_DAYS: u32 = 365;
+
+/// How often a token's `last_used_at` is written at most: a request a
+/// second must not be a write a second.
+pub const LAST_USED_EVERY: Duration = Duration::minutes(5);
+
 /// Reads an `Authorization` header value: no header is anonymous; anything
 /// but a valid token is a problem, never a silent fall-back to anonymous.
 pub async fn authenticate(
     db: &DatabaseConnection,
     header: Option<&str>,
     now: DateTime<Utc>,
+    rules: TokenRules,
 ) -> AppResult<Result<Option<Viewer>, TokenProblem>> {
     let Some(header) = header else {
         return Ok(Ok(None));
@@ -74,21 +101,85 @@ pub async fn authenticate(
         .find_also_related(staff::Entity)
         .one(db)
         .await?;
+    match judge(found, now, rules) {
+        Ok(viewer) => {
+            note_use(db, &viewer, now).await?;
+            Ok(Ok(Some(viewer.viewer)))
+        }
+        Err(problem) => Ok(Err(problem)),
+    }
+}
+
+/// Checks again the token a viewer signed in with, as it is now: revoked,
+/// expired, the account disabled or its role changed since. The viewer as
+/// the database has it now, or why the token no longer holds.
+pub async fn recheck(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+    rules: TokenRules,
+) -> AppResult<Result<Viewer, TokenProblem>> {
+    let found = api_token::Entity::find_by_id(viewer.token_id)
+        .find_also_related(staff::Entity)
+        .one(db)
+        .await?;
+    Ok(judge(found, now, rules).map(|fresh| fresh.viewer))
+}
+
+/// A token that holds, with what is known of its last use.
+struct Valid {
+    viewer: Viewer,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+fn judge(
+    found: Option<(api_token::Model, Option<staff::Model>)>,
+    now: DateTime<Utc>,
+    rules: TokenRules,
+) -> Result<Valid, TokenProblem> {
     let Some((row, Some(staff))) = found else {
-        return Ok(Err(TokenProblem::Unknown));
+        return Err(TokenProblem::Unknown);
     };
     if row.revoked_at.is_some() {
-        return Ok(Err(TokenProblem::Revoked));
+        return Err(TokenProblem::Revoked);
     }
-    if row.expires_at <= now {
-        return Ok(Err(TokenProblem::Expired));
+    let expires_at = match row.kind {
+        TokenKind::Api => row.expires_at.min(row.created_at + rules.api_lifetime),
+        TokenKind::Session => row.expires_at,
+    };
+    if expires_at <= now {
+        return Err(TokenProblem::Expired);
     }
     if !staff.active {
-        return Ok(Err(TokenProblem::AccountDisabled));
+        return Err(TokenProblem::AccountDisabled);
     }
-    Ok(Ok(Some(Viewer {
-        staff,
-        token_id: row.id,
-        token_kind: row.kind,
-    })))
+    Ok(Valid {
+        viewer: Viewer {
+            staff,
+            token_id: row.id,
+            token_kind: row.kind,
+            expires_at,
+        },
+        last_used_at: row.last_used_at,
+    })
+}
+
+/// Writes when a token was last used, at most every [`LAST_USED_EVERY`]
+/// (the condition holds on concurrent requests too: one of them writes).
+async fn note_use(db: &DatabaseConnection, valid: &Valid, now: DateTime<Utc>) -> AppResult<()> {
+    let due = now - LAST_USED_EVERY;
+    if valid.last_used_at.is_some_and(|last| last > due) {
+        return Ok(());
+    }
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(valid.viewer.token_id))
+        .filter(
+            Condition::any()
+                .add(api_token::Column::LastUsedAt.is_null())
+                .add(api_token::Column::LastUsedAt.lte(due)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }

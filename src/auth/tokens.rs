@@ -61,15 +61,23 @@ pub async fn issue(
     Ok((token, row))
 }
 
-/// Revokes the token with this id; whether there was one not yet revoked.
-pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> AppResult<bool> {
+/// Revokes the token with this id; the id of its owner, if there was one
+/// not yet revoked.
+pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<i32>> {
+    let Some(token) = api_token::Entity::find_by_id(id)
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
     let result = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(api_token::Column::Id.eq(id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    Ok(result.rows_affected > 0)
+    Ok((result.rows_affected > 0).then_some(token.staff_id))
 }
 
 /// Revokes every token of a staff member.

@@ -17,6 +17,7 @@ use super::validate::{
 };
 use super::{audit, markdown, slug};
 use crate::error::{AppError, AppResult};
+use crate::events::Events;
 
 /// Narrows a list of articles.
 #[derive(Clone, Debug, Default)]
@@ -428,6 +429,7 @@ async fn set_tags(
 /// from the title.
 pub async fn create(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     input: ArticleInput,
     now: DateTime<Utc>,
@@ -468,8 +470,16 @@ pub async fn create(
     .await
     .map_err(|e| taken_if_unique_violation(e, &at.at("slug")))?;
     set_tags(&txn, created.id, &input.tags.unwrap_or_default()).await?;
-    audit::record(&txn, staff_id, "createArticle", &subject(created.id)).await?;
+    let news = audit::record(
+        &txn,
+        events,
+        staff_id,
+        "createArticle",
+        &subject(created.id),
+    )
+    .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(created)
 }
 
@@ -478,6 +488,7 @@ pub async fn create(
 /// changes only when a new one is given, and the old one keeps leading to it.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     id: Option<i32>,
     input: ArticleInput,
@@ -553,8 +564,16 @@ pub async fn update(
     if let Some(tags) = &input.tags {
         set_tags(&txn, updated.id, tags).await?;
     }
-    audit::record(&txn, staff_id, "updateArticle", &subject(updated.id)).await?;
+    let news = audit::record(
+        &txn,
+        events,
+        staff_id,
+        "updateArticle",
+        &subject(updated.id),
+    )
+    .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(updated)
 }
 
@@ -562,6 +581,7 @@ pub async fn update(
 /// the new status and publication time, or why the change is refused.
 async fn transition(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     id: Option<i32>,
     action: &str,
@@ -587,8 +607,9 @@ async fn transition(
     row.published_at = Set(published_at);
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    audit::record(&txn, staff_id, action, &subject(updated.id)).await?;
+    let news = audit::record(&txn, events, staff_id, action, &subject(updated.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(updated)
 }
 
@@ -596,12 +617,13 @@ async fn transition(
 /// Without `at`, an article the public can already read keeps its date.
 pub async fn publish(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     id: Option<i32>,
     at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> WriteResult<article::Model> {
-    transition(db, staff_id, id, "publishArticle", now, |a| {
+    transition(db, events, staff_id, id, "publishArticle", now, |a| {
         let published_at = match at {
             Some(at) => at,
             None if is_visible(a, now) => a.published_at.unwrap_or(now),
@@ -616,11 +638,12 @@ pub async fn publish(
 /// keeps its publication date, so it counts as once published.
 pub async fn unpublish(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     id: Option<i32>,
     now: DateTime<Utc>,
 ) -> WriteResult<article::Model> {
-    transition(db, staff_id, id, "unpublishArticle", now, |a| {
+    transition(db, events, staff_id, id, "unpublishArticle", now, |a| {
         if a.status == ArticleStatus::Draft {
             return Err("the article is a draft already".into());
         }
@@ -632,11 +655,12 @@ pub async fn unpublish(
 /// Archives an article: out of the public's sight, kept for the record.
 pub async fn archive(
     db: &DatabaseConnection,
+    events: &Events,
     staff_id: i32,
     id: Option<i32>,
     now: DateTime<Utc>,
 ) -> WriteResult<article::Model> {
-    transition(db, staff_id, id, "archiveArticle", now, |a| {
+    transition(db, events, staff_id, id, "archiveArticle", now, |a| {
         if a.status == ArticleStatus::Archived {
             return Err("the article is archived already".into());
         }
@@ -647,7 +671,12 @@ pub async fn archive(
 
 /// Deletes an article with its tag links and former slugs (the tags stay for
 /// other articles). Returns its id.
-pub async fn delete(db: &DatabaseConnection, staff_id: i32, id: Option<i32>) -> WriteResult<i32> {
+pub async fn delete(
+    db: &DatabaseConnection,
+    events: &Events,
+    staff_id: i32,
+    id: Option<i32>,
+) -> WriteResult<i32> {
     let mut problems = Problems::default();
     let txn = db.begin().await?;
     let found = target(&txn, &mut problems, id).await?;
@@ -664,8 +693,9 @@ pub async fn delete(db: &DatabaseConnection, staff_id: i32, id: Option<i32>) -> 
         .exec(&txn)
         .await?;
     article::Entity::delete_by_id(old.id).exec(&txn).await?;
-    audit::record(&txn, staff_id, "deleteArticle", &subject(old.id)).await?;
+    let news = audit::record(&txn, events, staff_id, "deleteArticle", &subject(old.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(old.id)
 }
 

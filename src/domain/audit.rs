@@ -1,22 +1,26 @@
 //! The audit trail: every write by staff records who made it, what, and when.
-//! Every such write changes public data, so recording it also tells the other
-//! instances (on PostgreSQL) to forget their cached answers once it commits.
+//! Every such write changes public data, so recording it also announces that
+//! public data changed: to every instance on PostgreSQL (with `NOTIFY`, once
+//! the transaction commits) and to this one as soon as the caller delivers
+//! the news after its commit.
 
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, NotSet};
 
 use crate::error::AppResult;
-use crate::events::{self, Event};
+use crate::events::{Event, Events, Pending};
 
 /// Records that `staff_id` did `action` (a mutation name such as
-/// `publishArticle`) to `subject` (`Type:id`). Call it in the write's transaction.
+/// `publishArticle`) to `subject` (`Type:id`). Call it in the write's
+/// transaction, and deliver what it returns once that has committed.
 pub async fn record(
     db: &impl ConnectionTrait,
+    events: &Events,
     staff_id: i32,
     action: &str,
     subject: &str,
-) -> AppResult<()> {
+) -> AppResult<Pending> {
     audit_event::ActiveModel {
         id: NotSet,
         staff_id: Set(Some(staff_id)),
@@ -26,6 +30,5 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    events::notify_in(db, Event::ContentChanged).await?;
-    Ok(())
+    Ok(events.publish_in(db, vec![Event::ContentChanged]).await?)
 }

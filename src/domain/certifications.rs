@@ -16,6 +16,7 @@ use super::validate::{
 };
 use super::{audit, slug, therapists};
 use crate::error::AppResult;
+use crate::events::Events;
 
 /// Days before expiry from which a certification counts as expiring soon.
 pub const EXPIRING_SOON_DAYS: u64 = 60;
@@ -115,24 +116,27 @@ pub struct CertificationChanges {
 
 pub async fn create(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     changes: CertificationChanges,
 ) -> WriteResult<certification::Model> {
-    save(db, actor, Target::New, changes).await
+    save(db, events, actor, Target::New, changes).await
 }
 
 /// Changes a certification; `id` is `None` when the id given was not a certification's.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     changes: CertificationChanges,
 ) -> WriteResult<certification::Model> {
-    save(db, actor, Target::Existing(id), changes).await
+    save(db, events, actor, Target::Existing(id), changes).await
 }
 
 async fn save(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     target: Target,
     c: CertificationChanges,
@@ -228,8 +232,16 @@ async fn save(
     } else {
         "updateCertification"
     };
-    audit::record(&txn, actor, action, &format!("Certification:{}", saved.id)).await?;
+    let news = audit::record(
+        &txn,
+        events,
+        actor,
+        action,
+        &format!("Certification:{}", saved.id),
+    )
+    .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 
@@ -259,6 +271,7 @@ pub struct Awarded {
 /// never holds the same certification twice. Recorded on the therapist.
 pub async fn award(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     a: NewAward,
     today: NaiveDate,
@@ -323,7 +336,8 @@ pub async fn award(
         }
     };
     let therapist =
-        therapists::finish_therapist_write(txn, actor, "awardCertification", holder).await?;
+        therapists::finish_therapist_write(txn, events, actor, "awardCertification", holder)
+            .await?;
     Ok(Awarded {
         award,
         certification: cert,
@@ -334,6 +348,7 @@ pub async fn award(
 /// Takes a certification away from a therapist. Recorded on the therapist.
 pub async fn revoke(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     therapist_slug: &str,
     certification_slug: &str,
@@ -364,7 +379,7 @@ pub async fn revoke(
     therapist_certification::Entity::delete_by_id(award.id)
         .exec(&txn)
         .await?;
-    therapists::finish_therapist_write(txn, actor, "revokeCertification", holder).await
+    therapists::finish_therapist_write(txn, events, actor, "revokeCertification", holder).await
 }
 
 /// The therapist and the certification named by slug; NotFound problems for

@@ -29,6 +29,20 @@ pub fn bucket(scope: &str, value: &str) -> String {
     format!("{scope}:{}", &hex[..32])
 }
 
+/// What a client address is counted as: an IPv4 address itself, an IPv6
+/// address its /64 network (one subscriber's, who can pick any address in
+/// it), an IPv4-mapped IPv6 address the IPv4 address.
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{network}/64")
+        }
+    }
+}
+
 /// A hit to count: in which bucket, held to which limit.
 #[derive(Clone, Debug)]
 pub struct Hit {
@@ -289,6 +303,19 @@ async fn read<C: ConnectionTrait>(
         .map(|row| ((row.bucket, row.window_start), row.hits))
         .filter(|(slot, _)| slots.contains(slot))
         .collect())
+}
+
+/// Takes back the hits of one attempt counted with [`count`] that turned
+/// out not to count (a sign-in that succeeded, a lookup that found what it
+/// looked for), so that only failures are held against a limit while
+/// every attempt is counted before it is made.
+pub async fn release<C: ConnectionTrait>(db: &C, ask: Ask<'_>) -> Result<(), DbErr> {
+    let slots = ask
+        .hits
+        .iter()
+        .map(|hit| slot(hit, ask.at))
+        .collect::<Result<Vec<Slot>, DbErr>>()?;
+    take_back(db, &tally(slots.iter())).await
 }
 
 /// Subtracts these hits, one statement per slot.

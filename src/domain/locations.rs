@@ -19,6 +19,7 @@ use super::validate::{
 };
 use super::{audit, slug};
 use crate::error::AppResult;
+use crate::events::Events;
 
 pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<location::Model>> {
     Ok(location::Entity::find()
@@ -74,24 +75,27 @@ pub const MAX_WEEKLY_RANGES: usize = 70;
 
 pub async fn create(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     changes: LocationChanges,
 ) -> WriteResult<location::Model> {
-    save(db, actor, Target::New, changes).await
+    save(db, events, actor, Target::New, changes).await
 }
 
 /// Changes a location; `id` is `None` when the id given was not a location's.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     changes: LocationChanges,
 ) -> WriteResult<location::Model> {
-    save(db, actor, Target::Existing(id), changes).await
+    save(db, events, actor, Target::Existing(id), changes).await
 }
 
 async fn save(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     target: Target,
     c: LocationChanges,
@@ -220,8 +224,9 @@ async fn save(
     } else {
         "updateLocation"
     };
-    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 
@@ -253,6 +258,7 @@ async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
 /// id given was not a location's). An empty week means closed every day.
 pub async fn set_opening_hours(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     ranges: Vec<RangeInput>,
@@ -287,13 +293,14 @@ pub async fn set_opening_hours(
         .exec(&txn)
         .await?;
     }
-    finish_location_write(txn, actor, "setOpeningHours", found).await
+    finish_location_write(txn, events, actor, "setOpeningHours", found).await
 }
 
 /// Closes a location for a day from today on (in its time zone). A day
 /// already closed is Taken: remove that closure first to change its reason.
 pub async fn add_closure(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     date: NaiveDate,
@@ -339,12 +346,13 @@ pub async fn add_closure(
     .insert(&txn)
     .await
     .map_err(|e| taken_if_unique_violation(e, &date_field))?;
-    finish_location_write(txn, actor, "addClosure", found).await
+    finish_location_write(txn, events, actor, "addClosure", found).await
 }
 
 /// Opens a location again on a day it was to be closed.
 pub async fn remove_closure(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     date: NaiveDate,
@@ -367,7 +375,7 @@ pub async fn remove_closure(
     }
     let (found, closed) = p.finish_with(found.zip(closed))?;
     closure::Entity::delete_by_id(closed.id).exec(&txn).await?;
-    finish_location_write(txn, actor, "removeClosure", found).await
+    finish_location_write(txn, events, actor, "removeClosure", found).await
 }
 
 async fn closure_on(
@@ -385,6 +393,7 @@ async fn closure_on(
 /// Marks the location changed, records the write and commits.
 async fn finish_location_write(
     txn: DatabaseTransaction,
+    events: &Events,
     actor: i32,
     action: &str,
     found: location::Model,
@@ -392,8 +401,9 @@ async fn finish_location_write(
     let mut row: location::ActiveModel = found.into();
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 

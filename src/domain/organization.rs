@@ -11,6 +11,7 @@ use sea_orm::{
 use super::audit;
 use super::validate::{Field, PhoneNumber, Problems, WriteResult};
 use crate::error::AppResult;
+use crate::events::Events;
 
 pub async fn get(db: &impl ConnectionTrait) -> AppResult<Option<organization::Model>> {
     Ok(organization::Entity::find()
@@ -36,6 +37,7 @@ pub struct OrganizationChanges {
 /// then this creates it, and every value is required.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     c: OrganizationChanges,
 ) -> WriteResult<organization::Model> {
@@ -88,13 +90,15 @@ pub async fn update(
             row.update(&txn).await?
         }
     };
-    audit::record(
+    let news = audit::record(
         &txn,
+        events,
         actor,
         "updateOrganization",
         &format!("Organization:{}", saved.id),
     )
     .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }

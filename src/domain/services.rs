@@ -14,6 +14,7 @@ use super::validate::{
 };
 use super::{audit, slug};
 use crate::error::AppResult;
+use crate::events::Events;
 
 pub async fn list_active(db: &DatabaseConnection) -> AppResult<Vec<service::Model>> {
     Ok(service::Entity::find()
@@ -70,25 +71,28 @@ pub const MAX_DURATIONS: usize = 12;
 
 pub async fn create(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     changes: ServiceChanges,
 ) -> WriteResult<service::Model> {
-    save(db, actor, Target::New, changes).await
+    save(db, events, actor, Target::New, changes).await
 }
 
 /// Changes a service, offered or retired; `id` is `None` when the id given
 /// was not a service's.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     changes: ServiceChanges,
 ) -> WriteResult<service::Model> {
-    save(db, actor, Target::Existing(id), changes).await
+    save(db, events, actor, Target::Existing(id), changes).await
 }
 
 async fn save(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     target: Target,
     c: ServiceChanges,
@@ -189,8 +193,16 @@ async fn save(
     } else {
         "updateService"
     };
-    audit::record(&txn, actor, action, &format!("Service:{}", saved.id)).await?;
+    let news = audit::record(
+        &txn,
+        events,
+        actor,
+        action,
+        &format!("Service:{}", saved.id),
+    )
+    .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 

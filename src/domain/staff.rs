@@ -1,5 +1,7 @@
 //! Staff accounts: creating, listing and disabling them, and signing in.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::api_token::TokenKind;
 use entity::{login_attempt, staff};
@@ -9,14 +11,46 @@ use sea_orm::{
 };
 
 use crate::auth::{Role, password, tokens};
+use crate::domain::limits::{self, Ask, Hit, Limit};
 use crate::error::{AppError, AppResult};
+use crate::events::{Event, Events};
 
 /// How long a session from `login` lasts.
 pub const SESSION_HOURS: i64 = 12;
 /// Failed sign-ins for one email within [`FAILURE_WINDOW_MINUTES`] before
 /// further tries are refused until the window has passed.
-pub const MAX_FAILURES: u64 = 5;
+pub const MAX_FAILURES: u32 = 5;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// Failed sign-ins from one client address (an IPv6 /64) within the window,
+/// whatever the emails, unless configured otherwise.
+pub const DEFAULT_FAILURES_PER_ADDRESS: u32 = 20;
+
+/// How sign-ins are limited: failures per email and per client address
+/// within a sliding window. Every attempt is counted before its password is
+/// checked and taken back if it succeeds, so that however many arrive at
+/// once, no more passwords are checked than the limit allows.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginPolicy {
+    pub per_email: Limit,
+    /// `None`: no limit per address.
+    pub per_address: Option<Limit>,
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        let window = Duration::minutes(FAILURE_WINDOW_MINUTES);
+        Self {
+            per_email: Limit {
+                max: MAX_FAILURES,
+                window,
+            },
+            per_address: Some(Limit {
+                max: DEFAULT_FAILURES_PER_ADDRESS,
+                window,
+            }),
+        }
+    }
+}
 
 /// Lower-cased and trimmed: how emails are stored and compared.
 pub fn normalise_email(email: &str) -> String {
@@ -98,8 +132,13 @@ pub async fn find_by_email(
         .await?)
 }
 
-/// Disables an account and revokes all its tokens; `None` if there is no such account.
-pub async fn disable(db: &DatabaseConnection, email: &str) -> AppResult<Option<staff::Model>> {
+/// Disables an account and revokes all its tokens, which ends its open
+/// connections on every instance; `None` if there is no such account.
+pub async fn disable(
+    db: &DatabaseConnection,
+    events: &Events,
+    email: &str,
+) -> AppResult<Option<staff::Model>> {
     let Some(found) = find_by_email(db, email).await? else {
         return Ok(None);
     };
@@ -109,8 +148,27 @@ pub async fn disable(db: &DatabaseConnection, email: &str) -> AppResult<Option<s
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
     tokens::revoke_all_of(&txn, updated.id).await?;
+    let news = events
+        .publish_in(&txn, vec![Event::AccessChanged(updated.id)])
+        .await?;
     txn.commit().await?;
+    news.deliver();
     Ok(Some(updated))
+}
+
+/// Revokes a token (a session or an API token) and tells every instance,
+/// so that connections opened with it close; whether there was one to revoke.
+pub async fn revoke_token(db: &DatabaseConnection, events: &Events, id: i32) -> AppResult<bool> {
+    let txn = db.begin().await?;
+    let Some(owner) = tokens::revoke(&txn, id).await? else {
+        return Ok(false);
+    };
+    let news = events
+        .publish_in(&txn, vec![Event::AccessChanged(owner)])
+        .await?;
+    txn.commit().await?;
+    news.deliver();
+    Ok(true)
 }
 
 /// The outcome of a sign-in.
@@ -128,31 +186,39 @@ pub enum Login {
 }
 
 /// Signs in with email and password. An unknown email and a wrong password
-/// take the same time and get the same answer; after [`MAX_FAILURES`] failures
-/// in a row of the window, the email is refused until the window passes.
+/// take the same time and get the same answer. The attempt is counted
+/// against the email and the client's address before the password is
+/// checked (in its own transaction, so that every instance sees it at once),
+/// and taken back if it succeeds: after the policy's failures within its
+/// window, further tries are refused without a check until they pass.
 pub async fn login(
     db: &DatabaseConnection,
+    policy: &LoginPolicy,
     email: &str,
     plain_password: String,
+    client: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<Login> {
     let email = normalise_email(email);
-    let window_start = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Email.eq(&email))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(window_start))
-        .order_by_asc(login_attempt::Column::At)
-        .all(db)
-        .await?;
-    if failures.len() as u64 >= MAX_FAILURES {
-        let oldest = failures[failures.len() - MAX_FAILURES as usize].at;
-        let retry_after = (oldest + Duration::minutes(FAILURE_WINDOW_MINUTES) - now)
-            .num_seconds()
-            .max(1);
-        return Ok(Login::Throttled {
-            retry_after_secs: retry_after,
+    let mut hits = vec![Hit {
+        bucket: limits::bucket("login:email", &email),
+        limit: policy.per_email,
+    }];
+    if let (Some(limit), Some(ip)) = (policy.per_address, client) {
+        hits.push(Hit {
+            bucket: limits::bucket("login:address", &limits::client_key(ip)),
+            limit,
         });
+    }
+    let ask = Ask {
+        hits: &hits,
+        at: now,
+    };
+    let txn = db.begin().await?;
+    let verdict = limits::count(&txn, &[ask]).await?;
+    txn.commit().await?;
+    if let Some(Err(retry_after_secs)) = verdict.into_iter().next() {
+        return Ok(Login::Throttled { retry_after_secs });
     }
 
     let account = staff::Entity::find()
@@ -179,6 +245,7 @@ pub async fn login(
         .await?;
     let outcome = match account {
         Some(staff) if matches => {
+            limits::release(&txn, ask).await?;
             let expires_at = now + Duration::hours(SESSION_HOURS);
             let (token, _) = tokens::issue(
                 &txn,

@@ -22,6 +22,7 @@ use super::validate::{
 };
 use super::{audit, markdown, slug};
 use crate::error::AppResult;
+use crate::events::Events;
 
 /// Narrows the directory. Every given field must match.
 #[derive(Clone, Debug, Default)]
@@ -206,21 +207,31 @@ pub fn is_language_tag(code: &str) -> bool {
 
 pub async fn create(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     changes: TherapistChanges,
 ) -> WriteResult<therapist::Model> {
-    save(db, actor, Target::New, "createTherapist", changes).await
+    save(db, events, actor, Target::New, "createTherapist", changes).await
 }
 
 /// Changes a therapist, listed or not; `id` is `None` when the id given was
 /// not a therapist's.
 pub async fn update(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     changes: TherapistChanges,
 ) -> WriteResult<therapist::Model> {
-    save(db, actor, Target::Existing(id), "updateTherapist", changes).await
+    save(
+        db,
+        events,
+        actor,
+        Target::Existing(id),
+        "updateTherapist",
+        changes,
+    )
+    .await
 }
 
 /// Takes a therapist out of the public directory (and out of what their
@@ -228,6 +239,7 @@ pub async fn update(
 /// is not an error, so a retried request succeeds.
 pub async fn deactivate(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
 ) -> WriteResult<therapist::Model> {
@@ -237,6 +249,7 @@ pub async fn deactivate(
     };
     save(
         db,
+        events,
         actor,
         Target::Existing(id),
         "deactivateTherapist",
@@ -247,6 +260,7 @@ pub async fn deactivate(
 
 async fn save(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     target: Target,
     action: &str,
@@ -377,8 +391,9 @@ async fn save(
     if c.active.is_some() && !creating {
         locations::refresh_services(&txn, &location_ids(&txn, saved.id).await?).await?;
     }
-    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 
@@ -469,6 +484,7 @@ where
 /// is InvalidState. The locations the therapist works at are kept in step.
 pub async fn set_services(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     slugs: &[String],
@@ -514,13 +530,14 @@ pub async fn set_services(
         .await?;
     }
     locations::refresh_services(&txn, &location_ids(&txn, found.id).await?).await?;
-    finish_therapist_write(txn, actor, "setTherapistServices", found).await
+    finish_therapist_write(txn, events, actor, "setTherapistServices", found).await
 }
 
 /// Replaces the locations a therapist works at, given by slug. What the
 /// locations left and joined offer is kept in step.
 pub async fn set_locations(
     db: &DatabaseConnection,
+    events: &Events,
     actor: i32,
     id: Option<i32>,
     slugs: &[String],
@@ -560,7 +577,7 @@ pub async fn set_locations(
     affected.sort_unstable();
     affected.dedup();
     locations::refresh_services(&txn, &affected).await?;
-    finish_therapist_write(txn, actor, "setTherapistLocations", found).await
+    finish_therapist_write(txn, events, actor, "setTherapistLocations", found).await
 }
 
 /// The therapist with this slug, listed in the directory or not.
@@ -577,6 +594,7 @@ pub async fn find_by_slug(
 /// Marks the therapist changed, records the write and commits.
 pub(crate) async fn finish_therapist_write(
     txn: DatabaseTransaction,
+    events: &Events,
     actor: i32,
     action: &str,
     found: therapist::Model,
@@ -584,8 +602,9 @@ pub(crate) async fn finish_therapist_write(
     let mut row: therapist::ActiveModel = found.into();
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    audit::record(&txn, actor, action, &subject(saved.id)).await?;
+    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
     txn.commit().await?;
+    news.deliver();
     Ok(saved)
 }
 

@@ -1,6 +1,7 @@
 //! The GraphQL schema: root objects, types wrapping the entities, and batch
 //! loaders. Knows nothing of HTTP; `http` serves what `build_schema` returns.
 
+pub mod gate;
 pub mod guards;
 pub mod ids;
 pub mod loaders;
@@ -34,6 +35,8 @@ pub struct RequestInfo {
     pub client_ip: Option<std::net::IpAddr>,
     /// The `Idempotency-Key` header, when sent.
     pub idempotency_key: Option<String>,
+    /// The id of the HTTP request (or of the WebSocket's upgrade) in the log.
+    pub request_id: Option<String>,
 }
 
 /// What a connection field costs in complexity: its own field, plus its
@@ -67,6 +70,7 @@ pub fn build_schema(
     .data(db)
     .data(events)
     .data(config.booking.clone())
+    .data(config.login)
     .limit_depth(config.edge.max_depth)
     .limit_complexity(config.edge.max_complexity);
     if !config.introspection {
@@ -92,6 +96,11 @@ pub fn sdl() -> String {
 /// The database the request runs against.
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// Where the news of a write goes.
+pub(crate) fn events<'a>(ctx: &Context<'a>) -> &'a Events {
+    ctx.data_unchecked::<Events>()
 }
 
 /// Loads one key through the shared batch loader.

@@ -23,31 +23,18 @@ pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<View
         Some(Ok(value)) => Some(value),
         Some(Err(_)) => return Err(Refused::Token(TokenProblem::Malformed)),
     };
-    match auth::authenticate(&state.db, header, Utc::now()).await {
+    authorization(state, header).await
+}
+
+/// The staff member an `Authorization` value (`Bearer …`) names; `None`
+/// without one.
+pub async fn authorization(
+    state: &AppState,
+    header: Option<&str>,
+) -> Result<Option<Viewer>, Refused> {
+    match auth::authenticate(&state.db, header, Utc::now(), state.config.tokens).await {
         Ok(Ok(viewer)) => Ok(viewer),
         Ok(Err(problem)) => Err(Refused::Token(problem)),
         Err(error) => Err(Refused::Failed(error)),
     }
-}
-
-/// The staff member a WebSocket's `connection_init` payload names with
-/// `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); no token connects
-/// anonymously, and a bad one closes the connection.
-pub async fn connection_data(
-    state: &AppState,
-    payload: serde_json::Value,
-) -> async_graphql::Result<async_graphql::Data> {
-    let field = |name: &str| payload.get(name).and_then(serde_json::Value::as_str);
-    let header = field("Authorization")
-        .or_else(|| field("authorization"))
-        .map(str::to_owned)
-        .or_else(|| field("token").map(|t| format!("Bearer {t}")));
-    let mut data = async_graphql::Data::default();
-    match auth::authenticate(&state.db, header.as_deref(), Utc::now()).await {
-        Ok(Ok(Some(viewer))) => data.insert(viewer),
-        Ok(Ok(None)) => {}
-        Ok(Err(problem)) => return Err(AppError::Unauthenticated(problem.message()).into()),
-        Err(error) => return Err(error.into()),
-    }
-    Ok(data)
 }

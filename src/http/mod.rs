@@ -3,16 +3,15 @@
 mod auth;
 mod caching;
 mod client;
-pub mod documents;
 mod graphql;
 mod health;
-mod limits;
 mod metrics;
 pub mod observe;
 pub mod outcome;
-pub mod persisted;
 mod playground;
 pub mod response_cache;
+pub mod server;
+pub mod websocket;
 
 use axum::Router;
 use axum::routing::get;

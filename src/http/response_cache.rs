@@ -14,8 +14,9 @@
 //! same body again (as front ends do) is answered before its JSON is read.
 //!
 //! Every write of public data empties the cache: at once on the instance
-//! that wrote it, and on the others when the write's `NOTIFY` arrives
-//! (see [`crate::events`]). Each answer carries the generation it was
+//! that wrote it, when the write commits, and on the others when the write's
+//! `NOTIFY` arrives; so does news that may have been missed (see
+//! [`crate::events`]). Each answer carries the content generation it was
 //! computed in; one computed while a write went through is dropped, never
 //! served.
 
@@ -28,9 +29,8 @@ use axum::body::Bytes;
 use quick_cache::sync::Cache;
 use quick_cache::{Equivalent, Weighter};
 use serde_json::Value;
-use tokio::sync::broadcast::error::RecvError;
 
-use crate::events::{Event, Events};
+use crate::events::Events;
 
 /// What an entry weighs besides its key and body: the entry itself, the
 /// headers and the cache's own bookkeeping, roughly.
@@ -130,7 +130,21 @@ impl Weighter<Key, Arc<Cached>> for ByBytes {
 
 struct Inner {
     entries: Cache<Key, Arc<Cached>, ByBytes>,
-    generation: AtomicU64,
+    /// Whose content generation the answers are valid in.
+    events: Events,
+    /// The generation the entries were last emptied for.
+    emptied: AtomicU64,
+}
+
+impl Inner {
+    /// The content generation now; entries of an earlier one are let go.
+    fn generation(&self) -> u64 {
+        let now = self.events.content_generation();
+        if self.emptied.swap(now, Ordering::AcqRel) != now {
+            self.entries.clear();
+        }
+        now
+    }
 }
 
 /// The cache, shared by every request of this instance; a cache of size 0
@@ -144,8 +158,9 @@ pub struct ResponseCache(Option<Arc<Inner>>);
 pub struct Ticket(u64);
 
 impl ResponseCache {
-    /// A cache holding up to `megabytes` of answers; 0 turns it off.
-    pub fn new(megabytes: u64) -> Self {
+    /// A cache holding up to `megabytes` of answers, each valid while the
+    /// content generation of `events` stays as it was; 0 turns it off.
+    pub fn new(megabytes: u64, events: &Events) -> Self {
         if megabytes == 0 {
             return Self(None);
         }
@@ -154,7 +169,8 @@ impl ResponseCache {
         let estimated_items = usize::try_from(bytes / 4096).unwrap_or(1024).max(16);
         Self(Some(Arc::new(Inner {
             entries: Cache::with_weighter(estimated_items, bytes, ByBytes),
-            generation: AtomicU64::new(0),
+            emptied: AtomicU64::new(events.content_generation()),
+            events: events.clone(),
         })))
     }
 
@@ -196,17 +212,16 @@ impl ResponseCache {
 
     fn find(&self, key: Lookup<'_>) -> Option<Arc<Cached>> {
         let inner = self.0.as_ref()?;
+        let generation = inner.generation();
         let cached = inner.entries.get(&key)?;
-        cached
-            .fresh(inner.generation.load(Ordering::Acquire))
-            .then_some(cached)
+        cached.fresh(generation).then_some(cached)
     }
 
     /// Lets a POST with exactly `body` find `cached`, an answer to the same
     /// query found or kept for it, unless a write came in since.
     pub fn alias(&self, body: Bytes, cached: Arc<Cached>) {
         let Some(inner) = &self.0 else { return };
-        if body.len() > MAX_BODY_KEY || !cached.fresh(inner.generation.load(Ordering::Acquire)) {
+        if body.len() > MAX_BODY_KEY || !cached.fresh(inner.generation()) {
             return;
         }
         inner.entries.insert(Key::Body(body), cached);
@@ -214,11 +229,7 @@ impl ResponseCache {
 
     /// The ticket for an answer about to be computed.
     pub fn ticket(&self) -> Ticket {
-        Ticket(
-            self.0
-                .as_ref()
-                .map_or(0, |inner| inner.generation.load(Ordering::Acquire)),
-        )
+        Ticket(self.0.as_ref().map_or(0, |inner| inner.generation()))
     }
 
     /// Keeps an answer for `max_age` seconds, unless a write came in since
@@ -233,7 +244,7 @@ impl ResponseCache {
         operation: Option<String>,
     ) -> Option<Arc<Cached>> {
         let inner = self.0.as_ref()?;
-        if max_age == 0 || inner.generation.load(Ordering::Acquire) != ticket.0 {
+        if max_age == 0 || inner.generation() != ticket.0 {
             return None;
         }
         let cached = Arc::new(Cached {
@@ -246,37 +257,6 @@ impl ResponseCache {
         });
         inner.entries.insert(Key::Query(key), cached.clone());
         Some(cached)
-    }
-
-    /// Forgets every answer: public data has changed.
-    pub fn invalidate(&self) {
-        if let Some(inner) = &self.0 {
-            // First the generation, so that an answer computed before the
-            // write and kept after this point is never served.
-            inner.generation.fetch_add(1, Ordering::AcqRel);
-            inner.entries.clear();
-        }
-    }
-
-    /// Empties the cache whenever any instance announces a change of public
-    /// data, for as long as `events` lives.
-    pub fn follow(&self, events: &Events) {
-        if !self.enabled() {
-            return;
-        }
-        let cache = self.clone();
-        let mut news = events.subscribe();
-        tokio::spawn(async move {
-            loop {
-                match news.recv().await {
-                    Ok(Event::ContentChanged) => cache.invalidate(),
-                    Ok(_) => {}
-                    // Some news was missed: it may have been a change.
-                    Err(RecvError::Lagged(_)) => cache.invalidate(),
-                    Err(RecvError::Closed) => break,
-                }
-            }
-        });
     }
 
     /// How many entries are kept (an answer found by a POST's body too
@@ -318,13 +298,14 @@ mod tests {
 
     #[test]
     fn an_answer_computed_across_a_write_is_not_served() {
-        let cache = ResponseCache::new(1);
+        let events = Events::local();
+        let cache = ResponseCache::new(1, &events);
         let before = cache.ticket();
         keep(&cache, "k", before, 60);
         assert!(cache.get("k").is_some());
 
         let ticket = cache.ticket();
-        cache.invalidate();
+        events.content_changed();
         assert!(cache.get("k").is_none());
         keep(&cache, "k", ticket, 60);
         assert!(cache.get("k").is_none(), "computed before the write");
@@ -335,11 +316,12 @@ mod tests {
 
     #[test]
     fn nothing_is_kept_without_a_max_age_or_when_turned_off() {
-        let cache = ResponseCache::new(1);
+        let events = Events::local();
+        let cache = ResponseCache::new(1, &events);
         keep(&cache, "k", cache.ticket(), 0);
         assert!(cache.get("k").is_none());
 
-        let off = ResponseCache::new(0);
+        let off = ResponseCache::new(0, &events);
         keep(&off, "k", off.ticket(), 60);
         assert!(off.get("k").is_none());
         assert_eq!(off.usage(), (0, 0));
@@ -347,7 +329,8 @@ mod tests {
 
     #[test]
     fn a_body_finds_the_answer_it_was_given_until_the_next_write() {
-        let cache = ResponseCache::new(1);
+        let events = Events::local();
+        let cache = ResponseCache::new(1, &events);
         let body = Bytes::from_static(br#"{"query":"{ a }"}"#);
         assert!(cache.get_by_body(&body).is_none());
         let kept = keep(&cache, "k", cache.ticket(), 60).expect("kept");
@@ -357,15 +340,16 @@ mod tests {
         assert!(cache.get_by_body(br#"{"query":"{ a } "}"#).is_none());
         assert_eq!(cache.usage().0, 2);
 
-        cache.invalidate();
+        events.content_changed();
         assert!(cache.get_by_body(&body).is_none());
+        assert_eq!(cache.usage().0, 0, "emptied once the write is seen");
         cache.alias(body.clone(), kept);
         assert!(cache.get_by_body(&body).is_none(), "kept before the write");
     }
 
     #[test]
     fn a_long_body_is_not_a_key() {
-        let cache = ResponseCache::new(1);
+        let cache = ResponseCache::new(1, &Events::local());
         let kept = keep(&cache, "k", cache.ticket(), 60).expect("kept");
         let body = Bytes::from(vec![b' '; MAX_BODY_KEY + 1]);
         cache.alias(body.clone(), kept);

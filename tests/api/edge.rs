@@ -449,7 +449,7 @@ async fn cors_admits_only_the_configured_origins_and_every_answer_has_security_h
 }
 
 fn sha256(text: &str) -> String {
-    clinic_api::http::persisted::hash(text)
+    clinic_api::graphql::gate::persisted::hash(text)
 }
 
 #[tokio::test]

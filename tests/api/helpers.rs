@@ -229,14 +229,13 @@ impl TestApp {
         token
     }
 
-    /// Runs SQL directly, for arranging a case the API cannot yet make.
-    /// Runs SQL behind the API's back. Such a write is not announced, so
-    /// the cached answers go too, as an operator would have them go, and so
-    /// does the clinic that booking forms are checked against.
+    /// Runs SQL behind the API's back, for arranging a case the API cannot
+    /// make. Such a write is not announced, so this instance is told that
+    /// public data changed, as an operator would tell it: its cached answers
+    /// go, and so does the clinic that booking forms are checked against.
     pub async fn exec(&self, sql: &str) {
         self.db.execute_unprepared(sql).await.expect("sql runs");
-        self.state.responses.invalidate();
-        clinic_api::domain::bookings::forget_clinic();
+        self.state.events.content_changed();
     }
 }
 

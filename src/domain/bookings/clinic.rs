@@ -5,15 +5,14 @@
 //! It is small and changes only when staff change it, while every booking
 //! needs it: so each instance keeps one snapshot in memory ([`Clinic`]),
 //! read in a few statements on first use, and reads it again once it may be
-//! out of date ([`ClinicCache`]): after [`forget_clinic`] (called by whoever
-//! writes public data in this process), after any instance announces a change
-//! ([`Event::ContentChanged`], heard through [`Events`]), and in any case
-//! after [`MAX_AGE`], which bounds how long a change that nobody announced
-//! (SQL run by hand, another process on SQLite) goes unseen.
+//! out of date ([`ClinicCache`]): once the content generation of [`Events`]
+//! has moved on (a write of public data committed here, another instance
+//! announced one, or news may have been missed), and in any case after
+//! [`MAX_AGE`], which bounds how long a change that nobody announced (SQL
+//! run by hand, another process on SQLite) goes unseen.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -23,26 +22,12 @@ use entity::{
     therapist_service,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::domain::hours;
-use crate::events::{Event, Events};
+use crate::events::Events;
 
 /// How long a snapshot is used at most, announced changes or not.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
-
-/// Bumped whenever public data may have changed; a snapshot read before the
-/// last bump is not used again. One counter for the whole process: a
-/// needless re-read now and then (several apps in one test process) costs
-/// far less than a missed change.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-
-/// Drops every snapshot of the clinic this process keeps: the next booking
-/// reads the clinic again. Call it once public data has been written (a
-/// staff mutation, SQL behind the API's back), after the write committed.
-pub fn forget_clinic() {
-    GENERATION.fetch_add(1, Ordering::AcqRel);
-}
 
 /// A location as the windows are checked against it.
 pub(super) struct Place {
@@ -215,8 +200,8 @@ pub(super) struct ClinicCache {
     /// One reader at a time: the requests that find no snapshot wait for it
     /// rather than all reading the same tables.
     reading: tokio::sync::Mutex<()>,
-    /// News of every instance, until the first use hands it to [`follow`].
-    news: Mutex<Option<broadcast::Receiver<Event>>>,
+    /// Whose content generation tells when public data may have changed.
+    events: Events,
 }
 
 impl ClinicCache {
@@ -224,7 +209,7 @@ impl ClinicCache {
         Self {
             kept: RwLock::new(None),
             reading: tokio::sync::Mutex::new(()),
-            news: Mutex::new(Some(events.subscribe())),
+            events: events.clone(),
         }
     }
 
@@ -234,7 +219,6 @@ impl ClinicCache {
         db: &C,
         now: DateTime<Utc>,
     ) -> Result<Arc<Clinic>, DbErr> {
-        self.follow_news();
         if let Some(clinic) = self.fresh() {
             return Ok(clinic);
         }
@@ -244,7 +228,7 @@ impl ClinicCache {
         }
         // Taken before the clinic is read, so that a change announced while
         // it is being read leaves it stale.
-        let generation = GENERATION.load(Ordering::Acquire);
+        let generation = self.events.content_generation();
         let clinic = Arc::new(Clinic::load(db, now).await?);
         if !clinic.is_empty() {
             *self.kept.write().unwrap_or_else(PoisonError::into_inner) = Some(Kept {
@@ -261,34 +245,8 @@ impl ClinicCache {
         let kept = self.kept.read().unwrap_or_else(PoisonError::into_inner);
         kept.as_ref()
             .filter(|k| {
-                k.generation == GENERATION.load(Ordering::Acquire) && k.read_at.elapsed() < MAX_AGE
+                k.generation == self.events.content_generation() && k.read_at.elapsed() < MAX_AGE
             })
             .map(|k| k.clinic.clone())
-    }
-
-    /// On first use, starts following the news (here rather than in `new`,
-    /// which may run where there is no runtime to follow it on).
-    fn follow_news(&self) {
-        let news = self
-            .news
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(news) = news {
-            tokio::spawn(follow(news));
-        }
-    }
-}
-
-/// Forgets the snapshots whenever some instance announces a change of public
-/// data, or news was missed (it may have been such a change), until the
-/// news stops (the app is gone).
-async fn follow(mut news: broadcast::Receiver<Event>) {
-    loop {
-        match news.recv().await {
-            Ok(Event::ContentChanged) | Err(RecvError::Lagged(_)) => forget_clinic(),
-            Ok(Event::BookingReceived(_)) => {}
-            Err(RecvError::Closed) => break,
-        }
     }
 }

@@ -44,6 +44,9 @@ pub(super) struct Sent {
     pub news: Pending,
     /// Whether the connection broke, so that it must not be used again.
     pub broken: bool,
+    /// Whether the server has dropped the connection (it was terminated,
+    /// or the server restarted), so that it must be closed, not given back.
+    pub dead: bool,
     /// Statements sent.
     pub statements: u64,
 }
@@ -52,8 +55,13 @@ pub(super) struct Sent {
 enum Declined {
     /// The database refused it, and so stored nothing of it: its jobs go
     /// the long way. `over_limit` tells whether a limit was why; `reason`
-    /// is the database's message (which names no patient data).
-    Refused { over_limit: bool, reason: String },
+    /// says what kind of error it was, and `dead` whether the server
+    /// dropped the connection before the statement ran.
+    Refused {
+        over_limit: bool,
+        reason: String,
+        dead: bool,
+    },
     /// It may or may not have committed (the connection broke).
     Unknown,
 }
@@ -186,6 +194,7 @@ pub(super) async fn store(
     let mut news = Vec::new();
     let mut left: Vec<usize> = (0..jobs.len()).collect();
     let mut broken = false;
+    let mut dead = false;
     let mut statements = 0;
     for _ in 0..REFERENCE_ATTEMPTS {
         statements += 1;
@@ -211,7 +220,12 @@ pub(super) async fn store(
                 }
                 left = clashed;
             }
-            Err(Declined::Refused { over_limit, reason }) => {
+            Err(Declined::Refused {
+                over_limit,
+                reason,
+                dead: gone,
+            }) => {
+                dead = gone;
                 if over_limit {
                     tracing::debug!("a batch of booking requests nears a limit: judged one by one");
                 } else {
@@ -226,6 +240,7 @@ pub(super) async fn store(
                     )));
                 }
                 broken = true;
+                dead = true;
                 break;
             }
         }
@@ -238,6 +253,7 @@ pub(super) async fn store(
         answers,
         news: events.after_commit(news),
         broken,
+        dead,
         statements,
     }
 }
@@ -256,7 +272,8 @@ async fn once(
         // Nothing was sent; the long way meets the same error and says it.
         .map_err(|error| Declined::Refused {
             over_limit: false,
-            reason: error.to_string(),
+            reason: crate::error::describe_db(&error),
+            dead: false,
         })?;
     let rows = match sqlx::query(STORE)
         .bind(sqlx::types::Json(&lines))
@@ -267,13 +284,20 @@ async fn once(
     {
         Ok(rows) => rows,
         Err(sqlx::Error::Database(error)) => {
+            let code = error.code().map(|c| c.into_owned()).unwrap_or_default();
             return Err(Declined::Refused {
-                over_limit: error.code().as_deref() == Some(MIGHT_BE_OVER_A_LIMIT),
-                reason: error.message().to_owned(),
+                over_limit: code == MIGHT_BE_OVER_A_LIMIT,
+                // The server ended the session (an operator, a restart):
+                // the statement was rolled back with it.
+                dead: code.starts_with("57P") || code.starts_with("08"),
+                reason: crate::error::describe_sqlx(&sqlx::Error::Database(error)),
             });
         }
         Err(error) => {
-            tracing::error!(%error, "a batch of booking requests may not have been stored");
+            tracing::error!(
+                error = %crate::error::describe_sqlx(&error),
+                "a batch of booking requests may not have been stored"
+            );
             return Err(Declined::Unknown);
         }
     };

@@ -22,13 +22,15 @@ pub use entity::booking_request::{BookingStatus, ContactMethod};
 use serde::{Deserialize, Serialize};
 
 pub use check::{BookingInput, WindowInput};
-pub use clinic::forget_clinic;
 pub use follow_up::{
     BookingFilter, add_note, assign_therapist, change_status, events_of, find, list,
 };
 pub use reference::normalise as normalise_reference;
 pub use retention::{PurgeMode, PurgeReport, prune, purge};
-pub use submit::{Intake, Policy, Submission, cancel_by_patient, find_for_patient, submit};
+pub use submit::{
+    Intake, Policy, Submission, cancel_by_patient, find_for_patient, look_up_for_patient, submit,
+};
+pub use writer::Lanes;
 
 /// A time the patient could come in, as an instant range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

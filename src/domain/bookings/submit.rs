@@ -13,7 +13,7 @@ use uuid::{NoContext, Timestamp, Uuid};
 
 use super::check::{BookingInput, Checked, check};
 use super::clinic::ClinicCache;
-use super::writer::{Claim, Job, Outcome, Writer};
+use super::writer::{Claim, Job, Lanes, Outcome, Writer};
 use super::{BookingStatus, event_kind, reference};
 use crate::domain::limits::{self, Hit, Limit};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
@@ -30,6 +30,11 @@ pub struct Policy {
     pub per_ip: Option<Limit>,
     /// Stored requests per email address and window; `None` for no limit.
     pub per_email: Option<Limit>,
+    /// Patient lookups and cancellations that match nothing, per client
+    /// address and window; `None` for no limit.
+    pub lookups_per_ip: Option<Limit>,
+    /// The same per email address.
+    pub lookups_per_email: Option<Limit>,
     /// A form sent sooner than this after it was opened is taken for a bot's.
     pub min_fill_time: Duration,
     /// Where phone numbers without a `+` are dialled from.
@@ -47,6 +52,8 @@ impl Default for Policy {
         Self {
             per_ip: hourly(10),
             per_email: hourly(5),
+            lookups_per_ip: hourly(30),
+            lookups_per_email: hourly(10),
             min_fill_time: Duration::seconds(3),
             phone_region: phonenumber::country::Id::US,
         }
@@ -78,10 +85,10 @@ pub struct Intake {
 impl Intake {
     /// Nothing starts here: the first booking reads the clinic and starts
     /// the writer.
-    pub fn new(db: DatabaseConnection, events: Events) -> Self {
+    pub fn new(db: DatabaseConnection, events: Events, lanes: Lanes) -> Self {
         Self {
             clinic: ClinicCache::new(&events),
-            writer: Writer::new(db.clone(), events),
+            writer: Writer::new(db.clone(), events, lanes),
             db,
         }
     }
@@ -331,16 +338,65 @@ pub async fn find_for_patient(
     Ok(found.filter(|r| r.anonymised_at.is_none() && r.email == email))
 }
 
-/// Cancels a request for the patient, unless it is scheduled already (then
-/// the patient calls the clinic) or closed.
-pub async fn cancel_by_patient(
+/// A patient's lookup: the request with this reference and email, counted
+/// against the lookup limits of the client's address and of the email
+/// before it is made, and taken back if it finds the request. So a
+/// patient may check as often as they like, while guessing references
+/// (for an email, or from an address) is refused after a few misses.
+pub async fn look_up_for_patient(
     db: &DatabaseConnection,
+    policy: &Policy,
     reference: &str,
     email: &str,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<Option<booking_request::Model>, AppError> {
+    let mut hits = Vec::new();
+    if let (Some(limit), Some(ip)) = (policy.lookups_per_ip, client_ip) {
+        hits.push(Hit {
+            bucket: limits::bucket("lookup:ip", &limits::client_key(ip)),
+            limit,
+        });
+    }
+    if let Some(limit) = policy.lookups_per_email {
+        hits.push(Hit {
+            bucket: limits::bucket("lookup:email", &email.trim().to_lowercase()),
+            limit,
+        });
+    }
+    let ask = limits::Ask {
+        hits: &hits,
+        at: now,
+    };
+    if !hits.is_empty() {
+        let txn = db.begin().await?;
+        let verdict = limits::count(&txn, &[ask]).await?;
+        txn.commit().await?;
+        if let Some(Err(retry_after_secs)) = verdict.into_iter().next() {
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    }
+    let found = find_for_patient(db, reference, email).await?;
+    if found.is_some() && !hits.is_empty() {
+        limits::release(db, ask).await?;
+    }
+    Ok(found)
+}
+
+/// Cancels a request for the patient, unless it is scheduled already (then
+/// the patient calls the clinic) or closed. Looked up as
+/// [`look_up_for_patient`] does, under the same limits.
+pub async fn cancel_by_patient(
+    db: &DatabaseConnection,
+    policy: &Policy,
+    reference: &str,
+    email: &str,
+    client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
     let now = super::as_stored(now);
-    let Some(found) = find_for_patient(db, reference, email).await? else {
+    let Some(found) = look_up_for_patient(db, policy, reference, email, client_ip, now).await?
+    else {
         return Err(WriteError::invalid(
             &Field::default(),
             Code::NotFound,

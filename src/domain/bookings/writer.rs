@@ -90,21 +90,43 @@ struct Queued {
     reply: Reply,
 }
 
+/// How the writer's lanes hold their connections (PostgreSQL).
+#[derive(Clone, Copy, Debug)]
+pub struct Lanes {
+    /// A connection idle this long is pinged before its next batch: the
+    /// server, a firewall or an idle reaper may have dropped it.
+    pub ping_after_idle: std::time::Duration,
+    /// The longest a lane waits for a connection: shorter than the request
+    /// timeout, so that a patient is told rather than left waiting.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Self {
+            ping_after_idle: crate::db::PING_AFTER_IDLE,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
 /// The handle on an instance's writer; the writer starts with the first
 /// request, and again if it ever stopped.
 pub(super) struct Writer {
     db: DatabaseConnection,
     events: Events,
+    lanes: Lanes,
     queue: Mutex<Option<mpsc::Sender<Queued>>>,
     /// Statements run on the writer's own connection.
     own_statements: Arc<AtomicU64>,
 }
 
 impl Writer {
-    pub fn new(db: DatabaseConnection, events: Events) -> Self {
+    pub fn new(db: DatabaseConnection, events: Events, lanes: Lanes) -> Self {
         Self {
             db,
             events,
+            lanes,
             queue: Mutex::new(None),
             own_statements: Arc::default(),
         }
@@ -141,7 +163,7 @@ impl Writer {
             _ => {
                 let (sender, receiver) = mpsc::channel(QUEUE);
                 let counter = self.own_statements.clone();
-                start(&self.db, self.events.clone(), receiver, counter);
+                start(&self.db, self.events.clone(), self.lanes, receiver, counter);
                 *queue = Some(sender.clone());
                 sender
             }
@@ -163,6 +185,7 @@ const LANES: usize = 2;
 fn start(
     db: &DatabaseConnection,
     events: Events,
+    lanes: Lanes,
     queue: mpsc::Receiver<Queued>,
     statements: Arc<AtomicU64>,
 ) {
@@ -197,12 +220,16 @@ fn start(
             runtime.block_on(async move {
                 let lanes: Vec<Lane> = (0..LANES)
                     .map(|_| {
+                        let ping_after_idle = lanes.ping_after_idle;
                         let pool = PgPoolOptions::new()
                             .max_connections(1)
+                            .acquire_timeout(lanes.acquire_timeout)
                             .test_before_acquire(false)
-                            .before_acquire(ping_if_idle)
+                            .before_acquire(move |connection, meta| {
+                                ping_if_idle(connection, meta, ping_after_idle)
+                            })
                             .connect_lazy_with(options.clone());
-                        let express = Express::new(pool.clone(), statements.clone());
+                        let express = Express::new(pool.clone(), statements.clone(), lanes);
                         let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
                         let statements = statements.clone();
                         db.set_metric_callback(move |_| {
@@ -234,9 +261,10 @@ fn start(
 fn ping_if_idle(
     connection: &mut PgConnection,
     meta: PoolConnectionMetadata,
+    after: std::time::Duration,
 ) -> BoxFuture<'_, Result<bool, sea_orm::sqlx::Error>> {
     Box::pin(async move {
-        if meta.idle_for >= crate::db::PING_AFTER_IDLE {
+        if meta.idle_for >= after {
             connection.ping().await?;
         }
         Ok(true)
@@ -308,7 +336,7 @@ impl Lane {
                 .execute_unprepared(DISCARD)
                 .await
                 .map(drop)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| crate::error::describe_db(&e)),
         };
         if let Err(error) = dropped {
             tracing::warn!(%error, "the booking writer could not drop its plans");
@@ -327,15 +355,17 @@ struct Express {
     /// When the held connection last ran a statement.
     used: std::time::Instant,
     statements: Arc<AtomicU64>,
+    lanes: Lanes,
 }
 
 impl Express {
-    fn new(pool: PgPool, statements: Arc<AtomicU64>) -> Self {
+    fn new(pool: PgPool, statements: Arc<AtomicU64>, lanes: Lanes) -> Self {
         Self {
             pool,
             held: None,
             used: std::time::Instant::now(),
             statements,
+            lanes,
         }
     }
 
@@ -346,7 +376,10 @@ impl Express {
         let connection = match self.connection().await {
             Ok(connection) => connection,
             Err(error) => {
-                tracing::warn!(%error, "the booking writer has no connection of its own");
+                tracing::warn!(
+                    error = %crate::error::describe_sqlx(&error),
+                    "the booking writer has no connection of its own"
+                );
                 return Some(batch);
             }
         };
@@ -364,7 +397,10 @@ impl Express {
             }
         }
         sent.news.deliver();
-        if sent.broken || !long_way.is_empty() {
+        if sent.dead {
+            // Closed, never given back: the next batch gets a new one.
+            self.let_go_of_dead();
+        } else if sent.broken || !long_way.is_empty() {
             // The long way takes the connection through the pool.
             self.held = None;
         }
@@ -376,20 +412,29 @@ impl Express {
         let connection = self.held.as_deref_mut()?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         let done = connection.execute(sql).await;
-        Some(done.map(drop).map_err(|e| e.to_string()))
+        Some(done.map(drop).map_err(|e| crate::error::describe_sqlx(&e)))
+    }
+
+    /// Closes the held connection, which the server has dropped: given
+    /// back, it would be the one the pool hands out next.
+    fn let_go_of_dead(&mut self) {
+        if let Some(mut dead) = self.held.take() {
+            dead.close_on_drop();
+        }
     }
 
     /// The held connection, taken from the pool if there is none, and
-    /// pinged if it has been idle for a while (as the pool would have).
+    /// pinged if it has been idle for a while (as the pool would have). A
+    /// connection that does not answer is closed before another is taken:
+    /// the lane's pool holds one, and would wait for it forever.
     async fn connection(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
+        if self.used.elapsed() >= self.lanes.ping_after_idle
+            && let Some(held) = self.held.as_mut()
+            && held.ping().await.is_err()
+        {
+            self.let_go_of_dead();
+        }
         let held = match self.held.take() {
-            Some(mut held) if self.used.elapsed() >= crate::db::PING_AFTER_IDLE => {
-                match held.ping().await {
-                    Ok(()) => held,
-                    // Dropped, it is closed on its way back to the pool.
-                    Err(_) => self.pool.acquire().await?,
-                }
-            }
             Some(held) => held,
             None => self.pool.acquire().await?,
         };

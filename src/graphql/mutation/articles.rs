@@ -8,7 +8,7 @@ use super::payload::{Payload, payload, respond};
 use crate::domain::articles::{self, ArticleInput};
 use crate::graphql::guards::{EDITORS, RoleGuard, require_viewer};
 use crate::graphql::types::{Article, UserError};
-use crate::graphql::{db, ids};
+use crate::graphql::{db, events, ids};
 
 #[derive(Default)]
 pub struct ArticleMutation;
@@ -96,7 +96,8 @@ impl ArticleMutation {
             author_slug: Some(input.author_slug),
             tags: input.tags,
         };
-        let result = articles::create(db(ctx), viewer.staff.id, input, Utc::now()).await;
+        let result =
+            articles::create(db(ctx), events(ctx), viewer.staff.id, input, Utc::now()).await;
         respond(result, Article)
     }
 
@@ -122,7 +123,8 @@ impl ArticleMutation {
             tags: input.tags,
         };
         let id = ids::decode_as("Article", &id);
-        let result = articles::update(db(ctx), viewer.staff.id, id, input, Utc::now()).await;
+        let result =
+            articles::update(db(ctx), events(ctx), viewer.staff.id, id, input, Utc::now()).await;
         respond(result, Article)
     }
 
@@ -138,7 +140,8 @@ impl ArticleMutation {
     ) -> Result<PublishArticlePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
-        let result = articles::publish(db(ctx), viewer.staff.id, id, at, Utc::now()).await;
+        let result =
+            articles::publish(db(ctx), events(ctx), viewer.staff.id, id, at, Utc::now()).await;
         respond(result, Article)
     }
 
@@ -152,7 +155,8 @@ impl ArticleMutation {
     ) -> Result<UnpublishArticlePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
-        let result = articles::unpublish(db(ctx), viewer.staff.id, id, Utc::now()).await;
+        let result =
+            articles::unpublish(db(ctx), events(ctx), viewer.staff.id, id, Utc::now()).await;
         respond(result, Article)
     }
 
@@ -165,7 +169,7 @@ impl ArticleMutation {
     ) -> Result<ArchiveArticlePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
-        let result = articles::archive(db(ctx), viewer.staff.id, id, Utc::now()).await;
+        let result = articles::archive(db(ctx), events(ctx), viewer.staff.id, id, Utc::now()).await;
         respond(result, Article)
     }
 
@@ -178,7 +182,7 @@ impl ArticleMutation {
     ) -> Result<DeleteArticlePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
-        let result = articles::delete(db(ctx), viewer.staff.id, id).await;
+        let result = articles::delete(db(ctx), events(ctx), viewer.staff.id, id).await;
         respond(result, |id| ids::encode("Article", id))
     }
 }

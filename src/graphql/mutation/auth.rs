@@ -4,12 +4,11 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::api_token::TokenKind;
 
-use crate::auth::tokens;
-use crate::domain::staff::{self, Login};
+use crate::domain::staff::{self, Login, LoginPolicy};
 use crate::error::AppError;
-use crate::graphql::db;
 use crate::graphql::guards::{ANY_STAFF, RoleGuard, require_viewer};
 use crate::graphql::types::{StaffMember, UserError, UserErrorCode};
+use crate::graphql::{RequestInfo, db, events};
 
 #[derive(Default)]
 pub struct AuthMutation;
@@ -40,14 +39,19 @@ pub struct LogoutPayload {
 impl AuthMutation {
     /// Signs a staff member in and returns a session token that lasts 12 hours.
     /// A wrong email and a wrong password get the same answer; after 5 failures
-    /// within 15 minutes the email is refused (RATE_LIMITED) until they pass.
+    /// within 15 minutes the email is refused (RATE_LIMITED) until they pass,
+    /// and so is an address after 20 failures, whatever the emails.
     async fn login(
         &self,
         ctx: &Context<'_>,
         email: String,
         password: String,
     ) -> Result<LoginPayload> {
-        match staff::login(db(ctx), &email, password, Utc::now()).await? {
+        let client = ctx
+            .data_opt::<RequestInfo>()
+            .and_then(|info| info.client_ip);
+        let policy = ctx.data_unchecked::<LoginPolicy>();
+        match staff::login(db(ctx), policy, &email, password, client, Utc::now()).await? {
             Login::SignedIn {
                 token,
                 expires_at,
@@ -72,8 +76,9 @@ impl AuthMutation {
         }
     }
 
-    /// Ends the session the request was made with. API tokens made with the
-    /// command line are revoked there (`clinic-api token revoke`).
+    /// Ends the session the request was made with, and closes every
+    /// connection opened with it. API tokens made with the command line are
+    /// revoked there (`clinic-api token revoke`).
     #[graphql(guard = "RoleGuard(ANY_STAFF)")]
     async fn logout(&self, ctx: &Context<'_>) -> Result<LogoutPayload> {
         let viewer = require_viewer(ctx)?;
@@ -87,7 +92,7 @@ impl AuthMutation {
                 )],
             });
         }
-        tokens::revoke(db(ctx), viewer.token_id).await?;
+        staff::revoke_token(db(ctx), events(ctx), viewer.token_id).await?;
         Ok(LogoutPayload {
             ok: true,
             user_errors: Vec::new(),

@@ -216,7 +216,18 @@ impl BookingMutation {
         reference: String,
         email: String,
     ) -> Result<CancelBookingRequestPayload> {
-        let result = bookings::cancel_by_patient(db(ctx), &reference, &email, Utc::now()).await;
+        let client = ctx
+            .data_opt::<RequestInfo>()
+            .and_then(|info| info.client_ip);
+        let result = bookings::cancel_by_patient(
+            db(ctx),
+            ctx.data_unchecked::<Policy>(),
+            &reference,
+            &email,
+            client,
+            Utc::now(),
+        )
+        .await;
         respond(result, BookingReceipt)
     }
 

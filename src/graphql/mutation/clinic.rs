@@ -16,7 +16,7 @@ use crate::graphql::types::common::Date;
 use crate::graphql::types::location::Weekday;
 use crate::graphql::types::service::ServiceKind;
 use crate::graphql::types::{Location, Organization, Service};
-use crate::graphql::{db, ids};
+use crate::graphql::{db, events, ids};
 
 #[derive(Default)]
 pub struct ClinicMutation;
@@ -288,7 +288,7 @@ impl ClinicMutation {
     ) -> Result<CreateServicePayload> {
         let viewer = require_viewer(ctx)?;
         respond(
-            services::create(db(ctx), viewer.staff.id, input.into()).await,
+            services::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Service,
         )
     }
@@ -305,7 +305,7 @@ impl ClinicMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Service", &id);
         respond(
-            services::update(db(ctx), viewer.staff.id, id, input.into()).await,
+            services::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Service,
         )
     }
@@ -320,7 +320,7 @@ impl ClinicMutation {
     ) -> Result<CreateLocationPayload> {
         let viewer = require_viewer(ctx)?;
         respond(
-            locations::create(db(ctx), viewer.staff.id, input.into()).await,
+            locations::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Location,
         )
     }
@@ -336,7 +336,7 @@ impl ClinicMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &id);
         respond(
-            locations::update(db(ctx), viewer.staff.id, id, input.into()).await,
+            locations::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Location,
         )
     }
@@ -363,7 +363,7 @@ impl ClinicMutation {
             })
             .collect();
         respond(
-            locations::set_opening_hours(db(ctx), viewer.staff.id, id, week).await,
+            locations::set_opening_hours(db(ctx), events(ctx), viewer.staff.id, id, week).await,
             Location,
         )
     }
@@ -381,7 +381,16 @@ impl ClinicMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &location_id);
         respond(
-            locations::add_closure(db(ctx), viewer.staff.id, id, date.0, &reason, Utc::now()).await,
+            locations::add_closure(
+                db(ctx),
+                events(ctx),
+                viewer.staff.id,
+                id,
+                date.0,
+                &reason,
+                Utc::now(),
+            )
+            .await,
             Location,
         )
     }
@@ -397,7 +406,7 @@ impl ClinicMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &location_id);
         respond(
-            locations::remove_closure(db(ctx), viewer.staff.id, id, date.0).await,
+            locations::remove_closure(db(ctx), events(ctx), viewer.staff.id, id, date.0).await,
             Location,
         )
     }
@@ -411,7 +420,7 @@ impl ClinicMutation {
     ) -> Result<UpdateOrganizationPayload> {
         let viewer = require_viewer(ctx)?;
         respond(
-            organization::update(db(ctx), viewer.staff.id, input.into()).await,
+            organization::update(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Organization,
         )
     }

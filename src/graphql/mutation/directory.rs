@@ -11,7 +11,7 @@ use crate::domain::therapists::{self, TherapistChanges};
 use crate::graphql::guards::{ADMINS, RoleGuard, require_viewer};
 use crate::graphql::types::common::Date;
 use crate::graphql::types::{Certification, Therapist, TherapistCertification};
-use crate::graphql::{db, ids};
+use crate::graphql::{db, events, ids};
 
 #[derive(Default)]
 pub struct DirectoryMutation;
@@ -212,7 +212,7 @@ impl DirectoryMutation {
     ) -> Result<CreateTherapistPayload> {
         let viewer = require_viewer(ctx)?;
         respond(
-            therapists::create(db(ctx), viewer.staff.id, input.into()).await,
+            therapists::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Therapist,
         )
     }
@@ -228,7 +228,7 @@ impl DirectoryMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
         respond(
-            therapists::update(db(ctx), viewer.staff.id, id, input.into()).await,
+            therapists::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Therapist,
         )
     }
@@ -245,7 +245,7 @@ impl DirectoryMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
         respond(
-            therapists::deactivate(db(ctx), viewer.staff.id, id).await,
+            therapists::deactivate(db(ctx), events(ctx), viewer.staff.id, id).await,
             Therapist,
         )
     }
@@ -263,7 +263,8 @@ impl DirectoryMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
         respond(
-            therapists::set_services(db(ctx), viewer.staff.id, id, &service_slugs).await,
+            therapists::set_services(db(ctx), events(ctx), viewer.staff.id, id, &service_slugs)
+                .await,
             Therapist,
         )
     }
@@ -282,7 +283,8 @@ impl DirectoryMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
         respond(
-            therapists::set_locations(db(ctx), viewer.staff.id, id, &location_slugs).await,
+            therapists::set_locations(db(ctx), events(ctx), viewer.staff.id, id, &location_slugs)
+                .await,
             Therapist,
         )
     }
@@ -296,7 +298,7 @@ impl DirectoryMutation {
     ) -> Result<CreateCertificationPayload> {
         let viewer = require_viewer(ctx)?;
         respond(
-            certifications::create(db(ctx), viewer.staff.id, input.into()).await,
+            certifications::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Certification,
         )
     }
@@ -312,7 +314,7 @@ impl DirectoryMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Certification", &id);
         respond(
-            certifications::update(db(ctx), viewer.staff.id, id, input.into()).await,
+            certifications::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Certification,
         )
     }
@@ -337,7 +339,7 @@ impl DirectoryMutation {
         };
         let today = Utc::now().date_naive();
         respond(
-            certifications::award(db(ctx), viewer.staff.id, award, today).await,
+            certifications::award(db(ctx), events(ctx), viewer.staff.id, award, today).await,
             |a| TherapistCertification::held_by(a.award, a.certification, a.therapist),
         )
     }
@@ -355,6 +357,7 @@ impl DirectoryMutation {
         respond(
             certifications::revoke(
                 db(ctx),
+                events(ctx),
                 viewer.staff.id,
                 &therapist_slug,
                 &certification_slug,

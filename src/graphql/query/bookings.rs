@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use super::{page_args, wants_total};
 use crate::domain::bookings::{self, BookingFilter};
 use crate::error::AppError;
-use crate::graphql::db;
 use crate::graphql::guards::{FRONT_DESK, RoleGuard};
 use crate::graphql::types::common::PageOf;
 use crate::graphql::types::{
     BookingReceipt, BookingRequest, BookingRequestConnection, BookingRequestStatus,
 };
+use crate::graphql::{RequestInfo, db};
 
 #[derive(Default)]
 pub struct BookingQuery;
@@ -62,7 +62,9 @@ pub(crate) fn booking_id(id: &ID) -> Option<uuid::Uuid> {
 #[Object]
 impl BookingQuery {
     /// For the patient: the request with this reference, if it was made with
-    /// this email; null otherwise (a wrong reference and a wrong email look the same).
+    /// this email; null otherwise (a wrong reference and a wrong email look the
+    /// same). Send it with POST: a URL would carry the email. Lookups that
+    /// find nothing are limited per address and per email (RATE_LIMITED).
     #[graphql(cache_control(private))]
     async fn booking_request_status(
         &self,
@@ -70,10 +72,19 @@ impl BookingQuery {
         reference: String,
         email: String,
     ) -> Result<Option<BookingReceipt>> {
-        Ok(bookings::find_for_patient(db(ctx), &reference, &email)
-            .await
-            .map_err(AppError::from)?
-            .map(BookingReceipt))
+        let client = ctx
+            .data_opt::<RequestInfo>()
+            .and_then(|info| info.client_ip);
+        Ok(bookings::look_up_for_patient(
+            db(ctx),
+            ctx.data_unchecked::<bookings::Policy>(),
+            &reference,
+            &email,
+            client,
+            Utc::now(),
+        )
+        .await?
+        .map(BookingReceipt))
     }
 
     /// Front desk (and ADMIN): booking requests, newest first.

@@ -1,32 +1,53 @@
 //! Persisted queries. Apollo's automatic persisted queries let a mobile
 //! client send a document's SHA-256 instead of its text once the server has
-//! seen it; each instance keeps what it has seen in a bounded cache, and a
-//! client whose hash is not known (a new instance, an evicted entry) is told
-//! `PERSISTED_QUERY_NOT_FOUND` and sends the text again, so losing the cache
-//! costs one round trip and nothing else.
+//! seen it; each instance keeps what it has seen in a cache bounded by the
+//! documents' bytes, and a client whose hash is not known (a new instance, an
+//! evicted entry) is told `PERSISTED_QUERY_NOT_FOUND` and sends the text
+//! again, so losing the cache costs one round trip and nothing else. A
+//! document is kept only once it has passed the gate's checks, so nothing a
+//! client sends is kept on its word alone.
 //!
 //! With a manifest (Apollo's `apollo-persisted-query-manifest` format) loaded
 //! at start, the server runs only the operations it lists: an allow-list.
 
 use std::collections::HashMap;
-use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 use serde::Deserialize;
 
-use super::limits::Refusal;
+use super::Refusal;
 
-/// Documents remembered per instance for automatic persisted queries.
-const CACHE_ENTRIES: usize = 1000;
+/// Bytes of documents remembered per instance for automatic persisted queries.
+const CACHE_BYTES: u64 = 4 << 20;
+/// The longest document remembered: a front end's largest is a few
+/// kilobytes; a longer one still runs, sent with its text each time.
+const MAX_DOCUMENT: usize = 64 << 10;
+/// What an entry weighs besides its document: its hash and bookkeeping.
+const OVERHEAD: u64 = 128;
+
+#[derive(Clone)]
+struct ByLength;
+
+impl Weighter<String, Arc<str>> for ByLength {
+    fn weight(&self, _: &String, text: &Arc<str>) -> u64 {
+        text.len() as u64 + OVERHEAD
+    }
+}
 
 /// The persisted-query store of one instance.
 #[derive(Clone)]
 pub struct PersistedQueries {
     /// Hash → document, when only listed operations may run.
     allow_list: Option<Arc<HashMap<String, String>>>,
-    seen: Arc<Mutex<lru::LruCache<String, Arc<str>>>>,
+    seen: Arc<Cache<String, Arc<str>, ByLength>>,
 }
+
+/// A document sent with its hash, to remember once it has passed the checks.
+#[derive(Debug)]
+pub struct ToRemember(String);
 
 #[derive(Deserialize)]
 struct Manifest {
@@ -59,9 +80,11 @@ impl PersistedQueries {
     pub fn open() -> Self {
         Self {
             allow_list: None,
-            seen: Arc::new(Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN),
-            ))),
+            seen: Arc::new(Cache::with_weighter(
+                usize::try_from(CACHE_BYTES / 1024).unwrap_or(4096),
+                CACHE_BYTES,
+                ByLength,
+            )),
         }
     }
 
@@ -95,12 +118,13 @@ impl PersistedQueries {
     }
 
     /// The document a request runs: its own text, or the one its
-    /// `persistedQuery` hash names. Remembers new documents sent with their hash.
+    /// `persistedQuery` hash names; and, for a new document sent with its
+    /// hash, what to [`PersistedQueries::remember`] once it has passed the checks.
     pub fn resolve(
         &self,
         query: Option<String>,
         extensions: Option<&serde_json::Value>,
-    ) -> Result<String, Refusal> {
+    ) -> Result<(String, Option<ToRemember>), Refusal> {
         let persisted = match extensions.and_then(|e| e.get("persistedQuery")) {
             None => None,
             Some(value) => Some(
@@ -131,42 +155,50 @@ impl PersistedQueries {
             if wanted.as_ref().is_some_and(|w| *w != id) {
                 return Err(mismatch());
             }
-            return list.get(&id).cloned().ok_or_else(|| {
-                Refusal::new(
-                    "PERSISTED_QUERY_NOT_ALLOWED",
-                    "this server runs only the operations registered with it",
-                )
-            });
+            return list
+                .get(&id)
+                .cloned()
+                .map(|text| (text, None))
+                .ok_or_else(|| {
+                    Refusal::new(
+                        "PERSISTED_QUERY_NOT_ALLOWED",
+                        "this server runs only the operations registered with it",
+                    )
+                });
         }
 
         match (query, wanted) {
-            (Some(text), None) => Ok(text),
+            (Some(text), None) => Ok((text, None)),
             (Some(text), Some(id)) => {
                 if hash(&text) != id {
                     return Err(mismatch());
                 }
-                self.remember(id, &text);
-                Ok(text)
+                let remember = (text.len() <= MAX_DOCUMENT && self.seen.get(&id).is_none())
+                    .then_some(ToRemember(id));
+                Ok((text, remember))
             }
-            (None, Some(id)) => self.recall(&id).ok_or_else(|| {
-                Refusal::new(
-                    "PERSISTED_QUERY_NOT_FOUND",
-                    "PersistedQueryNotFound: send the document with its hash once",
-                )
-            }),
+            (None, Some(id)) => self
+                .seen
+                .get(&id)
+                .map(|text| (text.to_string(), None))
+                .ok_or_else(|| {
+                    Refusal::new(
+                        "PERSISTED_QUERY_NOT_FOUND",
+                        "PersistedQueryNotFound: send the document with its hash once",
+                    )
+                }),
             (None, None) => Err(missing_query()),
         }
     }
 
-    fn remember(&self, id: String, text: &str) {
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.put(id, Arc::from(text));
-        }
+    /// Keeps a document that passed the checks, for requests that send only its hash.
+    pub fn remember(&self, remember: ToRemember, text: &str) {
+        self.seen.insert(remember.0, Arc::from(text));
     }
 
-    fn recall(&self, id: &str) -> Option<String> {
-        let mut seen = self.seen.lock().ok()?;
-        seen.get(id).map(|text| text.to_string())
+    /// Bytes of documents kept, their hashes and bookkeeping included.
+    pub fn usage(&self) -> u64 {
+        self.seen.weight()
     }
 }
 
@@ -198,16 +230,35 @@ mod tests {
         let id = hash(DOC);
         let unknown = store.resolve(None, Some(&ext(&id))).unwrap_err();
         assert_eq!(unknown.code, "PERSISTED_QUERY_NOT_FOUND");
-        assert_eq!(
-            store.resolve(Some(DOC.into()), Some(&ext(&id))).unwrap(),
-            DOC
-        );
-        assert_eq!(store.resolve(None, Some(&ext(&id))).unwrap(), DOC);
+        let (text, remember) = store.resolve(Some(DOC.into()), Some(&ext(&id))).unwrap();
+        assert_eq!(text, DOC);
+        // Not kept until the checks let it through.
+        assert!(store.resolve(None, Some(&ext(&id))).is_err());
+        store.remember(remember.expect("a new document"), &text);
+        assert_eq!(store.resolve(None, Some(&ext(&id))).unwrap().0, DOC);
         let wrong = store
             .resolve(Some("{ x }".into()), Some(&ext(&id)))
             .unwrap_err();
         assert_eq!(wrong.code, "PERSISTED_QUERY_HASH_MISMATCH");
-        assert_eq!(store.resolve(Some(DOC.into()), None).unwrap(), DOC);
+        assert_eq!(store.resolve(Some(DOC.into()), None).unwrap().0, DOC);
+    }
+
+    #[test]
+    fn kept_documents_are_bounded_by_their_bytes() {
+        let store = PersistedQueries::open();
+        let long = format!("{{ a(s: \"{}\") }}", "x".repeat(MAX_DOCUMENT));
+        let (_, remember) = store
+            .resolve(Some(long.clone()), Some(&ext(&hash(&long))))
+            .unwrap();
+        assert!(remember.is_none(), "too long to keep");
+        for n in 0..2000 {
+            let doc = format!("{{ a(s: \"{n}{}\") }}", "y".repeat(8 * 1024));
+            let (text, remember) = store
+                .resolve(Some(doc.clone()), Some(&ext(&hash(&doc))))
+                .unwrap();
+            store.remember(remember.unwrap(), &text);
+        }
+        assert!(store.usage() <= CACHE_BYTES, "{} bytes kept", store.usage());
     }
 
     #[test]
@@ -221,8 +272,8 @@ mod tests {
         });
         std::fs::write(&path, manifest.to_string()).unwrap();
         let store = PersistedQueries::from_manifest(&path).unwrap();
-        assert_eq!(store.resolve(None, Some(&ext(&hash(DOC)))).unwrap(), DOC);
-        assert_eq!(store.resolve(Some(DOC.into()), None).unwrap(), DOC);
+        assert_eq!(store.resolve(None, Some(&ext(&hash(DOC)))).unwrap().0, DOC);
+        assert_eq!(store.resolve(Some(DOC.into()), None).unwrap().0, DOC);
         let other = "{ services { name } }";
         assert_eq!(
             store.resolve(Some(other.into()), None).unwrap_err().code,

@@ -1,0 +1,182 @@
+//! Serving the router on a listener: each connection on its own task, with
+//! a deadline for a request's headers and a cap on connections.
+//!
+//! A client that opens connections and never finishes a request would
+//! otherwise keep each one, and a task and a file descriptor with it, for
+//! as long as it likes: with enough of them nothing else gets in, `/healthz`
+//! included. So a request's headers must arrive within
+//! `HEADER_READ_TIMEOUT_SECONDS` (hyper closes the connection otherwise, and
+//! an idle keep-alive connection after as long), and at `MAX_CONNECTIONS`
+//! (or when the process runs out of file descriptors) a new connection
+//! pushes out the oldest one that is not in the middle of a request, so
+//! that a client who sends a whole request is served while the half-sent
+//! ones wait. A connection upgraded to a WebSocket leaves the count here;
+//! sockets have their own caps ([`super::websocket`]).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// How a server guards its connections.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The longest a request's headers may take to arrive.
+    pub header_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+}
+
+/// One connection, as the cap sees it.
+struct Connection {
+    /// Requests being answered on it now.
+    busy: AtomicUsize,
+    /// Told when the connection is pushed out for a newer one.
+    evicted: Notify,
+}
+
+/// The connections being served, oldest first.
+#[derive(Default)]
+struct Connections {
+    open: Mutex<BTreeMap<u64, Arc<Connection>>>,
+}
+
+impl Connections {
+    fn add(&self, id: u64, connection: Arc<Connection>) {
+        self.lock().insert(id, connection);
+    }
+
+    fn remove(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Pushes out the oldest connection that is between requests (or has
+    /// not finished sending its first); whether there was one.
+    fn evict_oldest_idle(&self) -> bool {
+        let mut open = self.lock();
+        let idle = open
+            .iter()
+            .find(|(_, c)| c.busy.load(Ordering::Acquire) == 0)
+            .map(|(id, _)| *id);
+        match idle.and_then(|id| open.remove(&id)) {
+            Some(connection) => {
+                connection.evicted.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<Connection>>> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Counts a request on its connection while it is answered.
+struct Busy(Arc<Connection>);
+
+impl Busy {
+    fn start(connection: &Arc<Connection>) -> Self {
+        connection.busy.fetch_add(1, Ordering::AcqRel);
+        Self(connection.clone())
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets the
+/// requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let builder = Arc::new(builder);
+    let connections = Arc::new(Connections::default());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    let mut next_id = 0u64;
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors (or another passing error):
+                    // make room, and try again in a moment.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    connections.evict_oldest_idle();
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        if connections.len() >= limits.max_connections && !connections.evict_oldest_idle() {
+            // Every connection is in the middle of a request: this one waits
+            // for none of them.
+            drop(stream);
+            continue;
+        }
+        stream.set_nodelay(true).ok();
+        next_id += 1;
+        let id = next_id;
+        let connection = Arc::new(Connection {
+            busy: AtomicUsize::new(0),
+            evicted: Notify::new(),
+        });
+        connections.add(id, connection.clone());
+        // The router as this connection's service: each request learns the
+        // peer's address, and counts as busy until it is answered.
+        let (app_here, counted) = (app.clone(), connection.clone());
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            let mut app = app_here.clone();
+            let busy = Busy::start(&counted);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            async move {
+                let response = tower_service::Service::call(&mut app, request).await;
+                drop(busy);
+                response
+            }
+        });
+        let serving = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let serving = graceful.watch(serving);
+        let connections = connections.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = serving => {}
+                // Dropping the connection closes it.
+                () = connection.evicted.notified() => {}
+            }
+            connections.remove(id);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
