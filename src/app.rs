@@ -134,6 +134,15 @@ async fn security_headers(mut response: Response) -> Response {
 /// Serves the state's app on `listener` until Ctrl-C or SIGTERM, then
 /// closes its WebSockets and lets requests in flight finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let edge = &state.config.edge;
     let limits = http::server::Limits {
         header_timeout: std::time::Duration::from_secs(edge.header_timeout_secs.max(1)),
@@ -141,7 +150,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     };
     let sockets = state.clone();
     let shutdown = async move {
-        shutdown_signal().await;
+        shutdown.await;
         sockets.sockets.close_all();
     };
     http::server::serve(listener, build_app(state), limits, shutdown).await

@@ -23,13 +23,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sea_orm::sqlx::postgres::{PgListener, PgPool};
+use sea_orm::sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// The PostgreSQL channel the news travels on.
 pub const CHANNEL: &str = "clinic_api_events";
+/// The `application_name` of the listener's connection.
+pub const LISTENER_NAME: &str = "clinic-api events";
 /// How many pieces of news a slow subscriber may fall behind before it skips some.
 const CAPACITY: usize = 1024;
 
@@ -135,12 +137,27 @@ impl Events {
         if db.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(Self::local());
         }
-        let pool = db.get_postgres_connection_pool().clone();
+        let shared = db.get_postgres_connection_pool();
+        // A connection of its own, named so that an operator can tell it
+        // apart: it is held for as long as the instance runs.
+        let options = shared
+            .connect_options()
+            .as_ref()
+            .clone()
+            .application_name(LISTENER_NAME);
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with(options);
         let listener = open_listener(&pool)
             .await
             .map_err(|e| DbErr::Custom(format!("cannot listen for events: {e}")))?;
         let events = Self::new(true);
-        tokio::spawn(listen(pool, listener, events.clone()));
+        // It stops when the instance's pool closes, so that closing does not
+        // wait for it forever.
+        let closed = shared.close_event();
+        tokio::spawn(listen(pool, listener, events.clone(), closed));
         Ok(events)
     }
 
@@ -226,10 +243,12 @@ async fn open_listener(pool: &PgPool) -> Result<PgListener, sea_orm::sqlx::Error
 /// (once a second until one is); the driver may also reconnect on its own.
 /// Either way, once it listens again it announces that news may have been
 /// missed: what was sent while it was away is gone.
-async fn listen(pool: PgPool, listener: PgListener, events: Events) {
-    // The listener holds one of the pool's connections; it lets go when
-    // the pool closes, so that closing does not wait for it forever.
-    let closed = pool.close_event();
+async fn listen(
+    pool: PgPool,
+    listener: PgListener,
+    events: Events,
+    closed: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(closed);
     let mut current = Some(listener);
     loop {
@@ -274,6 +293,7 @@ async fn listen(pool: PgPool, listener: PgListener, events: Events) {
             }
         }
     }
+    pool.close().await;
 }
 
 /// On PostgreSQL, writes `event` as part of the transaction `txn`, for every

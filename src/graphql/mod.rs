@@ -71,6 +71,7 @@ pub fn build_schema(
     .data(events)
     .data(config.booking.clone())
     .data(config.login)
+    .data(config.tokens)
     .limit_depth(config.edge.max_depth)
     .limit_complexity(config.edge.max_complexity);
     if !config.introspection {

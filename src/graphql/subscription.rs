@@ -1,14 +1,28 @@
 //! The root `Subscription`: news pushed to staff over WebSocket.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, Result, Subscription};
+use chrono::{DateTime, Duration, Utc};
+use entity::booking_request;
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
 
+use crate::auth::{self, TokenRules, Viewer};
 use crate::domain::bookings::{self, BookingStatus};
+use crate::error::AppError;
 use crate::events::{Event, Events};
 use crate::graphql::db;
-use crate::graphql::guards::{FRONT_DESK, RoleGuard};
+use crate::graphql::guards::{FRONT_DESK, RoleGuard, require_viewer};
 use crate::graphql::types::BookingRequest;
+
+/// How far back a subscriber looks when it may have missed news: a request
+/// is stored within seconds of its submission, so one submitted this long
+/// before the newest delivered has been delivered already, or is found.
+const CATCH_UP_MARGIN: Duration = Duration::minutes(2);
+/// The most requests one catching up delivers.
+const CATCH_UP_MAX: u64 = 500;
 
 /// Everything that can be followed live.
 pub struct SubscriptionRoot;
@@ -18,35 +32,114 @@ pub struct SubscriptionRoot;
 impl SubscriptionRoot {
     /// Front desk (and ADMIN): every booking request as it arrives, on
     /// whichever instance of the service received it. Requests taken for
-    /// spam come only with `includeSpam: true`.
+    /// spam come only with `includeSpam: true`. When the service may have
+    /// missed news (its connection to the database was lost), it catches
+    /// up from the database: each request is delivered once. It ends with
+    /// an error once the subscriber's access ends.
     #[graphql(guard = "RoleGuard(FRONT_DESK)")]
     async fn booking_request_received(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false, desc = "Also deliver requests taken for spam.")]
         include_spam: bool,
-    ) -> Result<impl Stream<Item = BookingRequest> + use<>> {
+    ) -> Result<impl Stream<Item = Result<BookingRequest>> + use<>> {
         let db = db(ctx).clone();
+        let viewer = require_viewer(ctx)?.clone();
+        let rules = *ctx.data_unchecked::<TokenRules>();
         let mut news = ctx.data_unchecked::<Events>().subscribe();
+        let started = bookings_now();
         Ok(async_stream::stream! {
+            let mut delivered = Delivered::new(started);
             loop {
-                let id = match news.recv().await {
-                    Ok(Event::BookingReceived(id)) => id,
-                    Ok(_) => continue,
-                    Err(RecvError::Lagged(missed)) => {
-                        tracing::warn!(missed, "a subscriber fell behind and skipped booking news");
-                        continue;
+                let found = match news.recv().await {
+                    Ok(Event::BookingReceived(id)) => bookings::find(&db, id)
+                        .await
+                        .map(|found| found.into_iter().collect::<Vec<_>>()),
+                    Ok(Event::Missed) | Err(RecvError::Lagged(_)) => {
+                        bookings::submitted_since(&db, delivered.floor(), CATCH_UP_MAX).await
                     }
+                    Ok(_) => continue,
                     Err(RecvError::Closed) => break,
                 };
-                match bookings::find(&db, id).await {
-                    Ok(Some(request)) if include_spam || request.status != BookingStatus::Spam => {
-                        yield BookingRequest(request);
+                let requests = match found {
+                    Ok(requests) => requests,
+                    Err(error) => {
+                        let _ = async_graphql::ErrorExtensions::extend(&AppError::from(error));
+                        continue;
                     }
-                    Ok(_) => {}
-                    Err(error) => tracing::error!(%error, "could not load a new booking request"),
+                };
+                for request in requests {
+                    if delivered.has(&request) || (!include_spam && request.status == BookingStatus::Spam) {
+                        continue;
+                    }
+                    // Patient details go only to someone whose access holds now.
+                    if let Err(ended) = still_allowed(&db, &viewer, rules).await {
+                        yield Err(ended.into());
+                        return;
+                    }
+                    delivered.add(&request);
+                    yield Ok(BookingRequest(request));
                 }
             }
         })
+    }
+}
+
+/// Now, as booking requests store it.
+fn bookings_now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Whether the subscriber's token still holds and their role still allows
+/// this subscription.
+async fn still_allowed(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &Viewer,
+    rules: TokenRules,
+) -> Result<(), AppError> {
+    match auth::recheck(db, viewer, Utc::now(), rules).await? {
+        Ok(fresh) if fresh.has_role(FRONT_DESK) => Ok(()),
+        Ok(_) => Err(AppError::Forbidden),
+        Err(problem) => Err(AppError::Unauthenticated(problem.message())),
+    }
+}
+
+/// The requests one subscription delivered lately, so that catching up
+/// delivers none twice.
+struct Delivered {
+    started: DateTime<Utc>,
+    newest: DateTime<Utc>,
+    ids: HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Delivered {
+    fn new(started: DateTime<Utc>) -> Self {
+        Self {
+            started,
+            newest: started,
+            ids: HashMap::new(),
+        }
+    }
+
+    /// Where catching up starts: a margin before the newest delivered, and
+    /// never before the subscription began.
+    fn floor(&mut self) -> DateTime<Utc> {
+        let floor = self.started.max(self.newest - CATCH_UP_MARGIN);
+        self.ids.retain(|_, at| *at >= floor);
+        floor
+    }
+
+    fn has(&self, request: &booking_request::Model) -> bool {
+        self.ids.contains_key(&request.id)
+    }
+
+    fn add(&mut self, request: &booking_request::Model) {
+        self.ids.insert(request.id, request.submitted_at);
+        self.newest = self.newest.max(request.submitted_at);
+        // Only those that catching up could find again are worth keeping.
+        if self.ids.len() > CATCH_UP_MAX as usize {
+            self.floor();
+        }
     }
 }

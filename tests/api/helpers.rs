@@ -239,6 +239,19 @@ impl TestApp {
     }
 }
 
+/// A second instance of the service on `app`'s database, with its own
+/// connection pool (and on PostgreSQL its own listener and writer), as
+/// another process would have.
+pub async fn other_instance(app: &TestApp, config: Config) -> AppState {
+    let pool = clinic_api::db::connect(&DbConfig {
+        database_url: app.url.clone(),
+        database_max_connections: 4,
+    })
+    .await
+    .expect("connect");
+    AppState::new(pool, config).await.expect("state")
+}
+
 /// Creates a uniquely named database beside the one `base` points at.
 async fn create_postgres_database(base: &str) -> String {
     let name = format!("clinic_test_{}", uuid::Uuid::new_v4().simple());

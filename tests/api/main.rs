@@ -24,3 +24,5 @@ mod response_cache;
 mod schema;
 mod statements;
 mod subscriptions;
+mod websocket;
+mod ws;

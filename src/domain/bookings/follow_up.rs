@@ -154,6 +154,22 @@ pub async fn find(
     booking_request::Entity::find_by_id(id).one(db).await
 }
 
+/// Requests submitted at or after `since`, oldest first, at most `max`:
+/// what a subscriber that may have missed news looks through.
+pub async fn submitted_since(
+    db: &DatabaseConnection,
+    since: DateTime<Utc>,
+    max: u64,
+) -> Result<Vec<booking_request::Model>, DbErr> {
+    booking_request::Entity::find()
+        .filter(booking_request::Column::SubmittedAt.gte(since))
+        .order_by_asc(booking_request::Column::SubmittedAt)
+        .order_by_asc(booking_request::Column::Id)
+        .limit(max)
+        .all(db)
+        .await
+}
+
 /// A request's log, oldest first.
 pub async fn events_of(
     db: &DatabaseConnection,

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use check::{BookingInput, WindowInput};
 pub use follow_up::{
     BookingFilter, add_note, assign_therapist, change_status, events_of, find, list,
+    submitted_since,
 };
 pub use reference::normalise as normalise_reference;
 pub use retention::{PurgeMode, PurgeReport, prune, purge};

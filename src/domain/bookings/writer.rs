@@ -53,6 +53,8 @@ const MAX_BATCH: usize = 64;
 /// that stays within one record goes in one write. Without TLS a message
 /// leaves in one write whatever its length.
 const MAX_BATCH_BYTES: usize = 12 * 1024;
+/// The `application_name` of the writer's own connections (PostgreSQL).
+pub const WRITER_NAME: &str = "clinic-api booking writer";
 /// Requests waiting for the writer beyond which new ones wait to be queued.
 const QUEUE: usize = 1024;
 
@@ -201,7 +203,8 @@ fn start(
         .get_postgres_connection_pool()
         .connect_options()
         .as_ref()
-        .clone();
+        .clone()
+        .application_name(WRITER_NAME);
     let max_bytes =
         (!matches!(options.get_ssl_mode(), PgSslMode::Disable)).then_some(MAX_BATCH_BYTES);
     let thread = std::thread::Builder::new()
