@@ -22,7 +22,9 @@ use crate::{app, db, demo, graphql};
 #[derive(Parser)]
 #[command(name = "clinic-api", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// How much to log: error, warn, info, debug or trace (or a RUST_LOG-style filter).
+    /// How much this service logs: error, warn, info, debug or trace, other
+    /// crates staying at info at most; or a RUST_LOG-style filter such as
+    /// `clinic_api=debug,tower_http=trace`, used as written.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 
