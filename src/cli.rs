@@ -23,7 +23,9 @@ use crate::{app, db, demo, graphql};
 #[derive(Parser)]
 #[command(name = "clinic-api", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// How much to log: error, warn, info, debug or trace (or a RUST_LOG-style filter).
+    /// How much this service logs: error, warn, info, debug or trace, other
+    /// crates staying at info at most; or a RUST_LOG-style filter such as
+    /// `clinic_api=debug,tower_http=trace`, used as written.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 
@@ -91,7 +93,8 @@ enum Command {
     },
     /// Delete or anonymise booking requests the front desk is done with
     /// (scheduled, declined, cancelled or spam) and unchanged for the
-    /// retention period; also forget expired idempotency keys and rate-limit counts.
+    /// retention period; anonymise new or contacted ones left unchanged for
+    /// the stale period; also forget expired idempotency keys and rate-limit counts.
     Purge {
         #[command(flatten)]
         db: DbConfig,
@@ -107,6 +110,10 @@ enum Command {
             default_value = "anonymise"
         )]
         mode: PurgeArg,
+        /// Days a new or contacted booking request is kept after its last
+        /// change before it is anonymised, in either mode (0: kept until finished).
+        #[arg(long, env = "BOOKING_STALE_DAYS", default_value_t = 90)]
+        stale_days: u32,
     },
     /// Write the GraphQL schema (SDL) to PATH, `schema.graphql` by default; `-` prints it.
     ExportSchema {
@@ -218,8 +225,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Purge {
             db,
             retention_days,
+            stale_days,
             mode,
-        }) => purge(&db, retention_days, mode).await,
+        }) => purge(&db, retention_days, stale_days, mode).await,
         Some(Command::ExportSchema { path }) => export_schema(&path),
     }
 }
@@ -289,26 +297,40 @@ async fn prune_every_hour(db: DatabaseConnection) {
     }
 }
 
-async fn purge(config: &DbConfig, retention_days: u32, mode: PurgeArg) -> anyhow::Result<()> {
+async fn purge(
+    config: &DbConfig,
+    retention_days: u32,
+    stale_days: u32,
+    mode: PurgeArg,
+) -> anyhow::Result<()> {
     let db = connect(config).await?;
     let now = Utc::now();
-    let cutoff = now - chrono::Duration::days(i64::from(retention_days));
+    let days_ago = |days: u32| now - chrono::Duration::days(i64::from(days));
+    let cutoff = days_ago(retention_days);
+    let stale_cutoff = (stale_days > 0).then(|| days_ago(stale_days));
     let mode = match mode {
         PurgeArg::Anonymise => bookings::PurgeMode::Anonymise,
         PurgeArg::Delete => bookings::PurgeMode::Delete,
     };
-    let report = bookings::purge(&db, cutoff, mode, now).await?;
-    bookings::prune(&db, now).await?;
+    let report = bookings::purge(&db, cutoff, stale_cutoff, mode, now).await?;
     let day = cutoff.format("%Y-%m-%d");
-    match mode {
-        bookings::PurgeMode::Anonymise => println!(
+    let finished = match mode {
+        bookings::PurgeMode::Anonymise => format!(
             "anonymised {} finished booking requests last changed before {day}",
             report.anonymised
         ),
-        bookings::PurgeMode::Delete => println!(
+        bookings::PurgeMode::Delete => format!(
             "deleted {} finished booking requests last changed before {day}",
             report.deleted
         ),
+    };
+    match stale_cutoff {
+        Some(stale_cutoff) => println!(
+            "{finished}; anonymised {} open ones last changed before {}",
+            report.stale_anonymised,
+            stale_cutoff.format("%Y-%m-%d")
+        ),
+        None => println!("{finished}"),
     }
     Ok(())
 }

@@ -230,18 +230,43 @@ impl std::fmt::Debug for DbConfig {
     }
 }
 
-/// `scheme://user:secret@host/db` → `scheme://user:***@host/db`.
+/// `scheme://user:secret@host/db?sslpassword=secret` →
+/// `scheme://user:***@host/db?sslpassword=***`: the password of the
+/// credentials, and the value of every query parameter whose name holds
+/// `password` (in any case), hidden; the rest as written.
 pub fn redact_url(url: &str) -> String {
+    // The query first: a password there may hold an `@`, which would be
+    // taken for the end of the credentials. The credentials end at the last
+    // `@`, since one in the password may be written as is; an `@` in another
+    // parameter's value hides more than needed, never less.
+    let url = redact_query(url);
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+        return url;
     };
     let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
+        return url;
     };
     match credentials.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+        None => url,
     }
+}
+
+/// The URL with the value of each query parameter named like a password hidden.
+fn redact_query(url: &str) -> String {
+    let Some((before, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((name, _)) if name.to_ascii_lowercase().contains("password") => {
+                format!("{name}=***")
+            }
+            _ => param.to_owned(),
+        })
+        .collect();
+    format!("{before}?{}", params.join("&"))
 }
 
 /// What the router needs to know at run time.
@@ -315,5 +340,40 @@ mod tests {
             "postgres://clinic@localhost/clinic"
         );
         assert_eq!(redact_url(DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL);
+        // Characters a password should not hold unencoded, as people write them.
+        assert_eq!(
+            redact_url("postgres://clinic:p@ss?w/rd=@db/clinic?sslmode=require"),
+            "postgres://clinic:***@db/clinic?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn password_parameters_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://clinic@db/clinic?password=s3cret"),
+            "postgres://clinic@db/clinic?password=***"
+        );
+        assert_eq!(
+            redact_url(
+                "postgres://clinic:s3cret@db:5432/clinic?sslmode=verify-full&sslpassword=k3y&application_name=api"
+            ),
+            "postgres://clinic:***@db:5432/clinic?sslmode=verify-full&sslpassword=***&application_name=api"
+        );
+        assert_eq!(
+            redact_url("postgres://db/clinic?user=clinic&SSLPassword=k3y@home&PASSWORD=s3cret"),
+            "postgres://db/clinic?user=clinic&SSLPassword=***&PASSWORD=***"
+        );
+        assert_eq!(
+            redact_url("postgres://clinic:s3cret@db/clinic?sslpassword=k@y&sslmode=require"),
+            "postgres://clinic:***@db/clinic?sslpassword=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("sqlite:clinic.db?mode=rwc&password=s3cret"),
+            "sqlite:clinic.db?mode=rwc&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://db/clinic?sslmode=require"),
+            "postgres://db/clinic?sslmode=require"
+        );
     }
 }

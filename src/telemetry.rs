@@ -21,13 +21,13 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the global subscriber. `RUST_LOG`, when set, wins over
-/// `default_filter`. Keep the guard until the end: dropping it writes out
-/// what is still buffered.
+/// Installs the global subscriber, filtered as [`filter_for`] reads
+/// `log_level`; `RUST_LOG`, when set, wins. Keep the guard until the end:
+/// dropping it writes out what is still buffered.
 #[must_use = "dropping the guard stops the log"]
-pub fn init(default_filter: &str, format: LogFormat) -> WorkerGuard {
+pub fn init(log_level: &str, format: LogFormat) -> WorkerGuard {
     let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter_for(log_level)));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(false)
@@ -47,6 +47,22 @@ pub fn init(default_filter: &str, format: LogFormat) -> WorkerGuard {
     guard
 }
 
+/// The filter a `--log-level` stands for. A bare level is this service's
+/// level, with every other crate kept at `info` at most: below that the
+/// libraries log what passes through them (the WebSocket library each frame,
+/// the database library its connection settings), and so tokens, passwords
+/// and patient details. A
+/// value that is a filter already (`clinic_api=debug,tower_http=trace`) is
+/// taken as written.
+pub fn filter_for(log_level: &str) -> String {
+    let level = log_level.trim().to_ascii_lowercase();
+    match level.as_str() {
+        "debug" | "trace" => format!("info,clinic_api={level}"),
+        "off" | "error" | "warn" | "info" => level,
+        _ => log_level.to_owned(),
+    }
+}
+
 /// For tests: logs only when `TEST_LOG` is set, and never fails if a subscriber exists.
 pub fn init_for_tests() {
     if std::env::var_os("TEST_LOG").is_some() {
@@ -54,5 +70,32 @@ pub fn init_for_tests() {
             .with_env_filter(EnvFilter::new("debug"))
             .with_test_writer()
             .try_init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_level_is_this_services_and_other_crates_stay_at_info_at_most() {
+        assert_eq!(filter_for("trace"), "info,clinic_api=trace");
+        assert_eq!(filter_for("debug"), "info,clinic_api=debug");
+        assert_eq!(filter_for(" DEBUG "), "info,clinic_api=debug");
+        assert_eq!(filter_for("info"), "info");
+        assert_eq!(filter_for("warn"), "warn");
+        assert_eq!(filter_for("error"), "error");
+    }
+
+    #[test]
+    fn a_filter_is_taken_as_written() {
+        for filter in [
+            "clinic_api=debug,tower_http=trace",
+            "clinic_api=trace",
+            "warn,sqlx=debug",
+            "debug,clinic_api=trace",
+        ] {
+            assert_eq!(filter_for(filter), filter);
+        }
     }
 }

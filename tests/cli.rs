@@ -388,26 +388,8 @@ fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
 
 /// Runs SQL on the SQLite database in `dir`, as an operator's tool would.
 fn sqlite(dir: &Path, sql: &str) -> Vec<Vec<String>> {
-    use sea_orm::{ConnectionTrait, Database, Statement};
     let url = format!("sqlite://{}", dir.join("clinic.db").display());
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let db = Database::connect(&url).await.unwrap();
-        let rows = db
-            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-            .await
-            .unwrap();
-        rows.iter()
-            .map(|row| {
-                (0..)
-                    .map_while(|i| {
-                        row.try_get_by_index::<Option<String>>(i)
-                            .ok()
-                            .map(Option::unwrap_or_default)
-                    })
-                    .collect()
-            })
-            .collect()
-    })
+    Database::open(&url).rows(sql)
 }
 
 #[test]
@@ -436,9 +418,11 @@ fn purge_anonymises_or_deletes_finished_requests_past_the_retention_period() {
     ] {
         sqlite(dir.path(), &insert(reference, status, days));
     }
-    let out = run(clinic_api(dir.path()).args(["purge", "--retention-days", "365"]));
+    let out =
+        run(clinic_api(dir.path()).args(["purge", "--retention-days", "365", "--stale-days", "0"]));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("anonymised 1 "), "{said}");
+    assert!(!said.contains("open"), "{said}");
     let people = sqlite(
         dir.path(),
         "SELECT reference, full_name, email, phone_e164, COALESCE(message, ''), \
@@ -482,18 +466,198 @@ fn purge_anonymises_or_deletes_finished_requests_past_the_retention_period() {
         ]
     );
 
-    // Deleting takes the log along; the open request stays whatever its age.
+    // Deleting takes the log along; the open request stays whatever its age,
+    // anonymised once it is past the stale period (90 days by default).
     let out =
         run(clinic_api(dir.path()).args(["purge", "--retention-days", "0", "--mode", "delete"]));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("deleted 2 "), "{said}");
-    let left = sqlite(dir.path(), "SELECT reference FROM booking_request");
-    assert_eq!(left, [["PTF-OPEN22"]]);
+    assert!(said.contains("anonymised 1 open"), "{said}");
+    let left = sqlite(
+        dir.path(),
+        "SELECT reference, status, full_name FROM booking_request",
+    );
+    assert_eq!(left, [["PTF-OPEN22", "NEW", ""]]);
     let log = sqlite(
         dir.path(),
-        "SELECT booking_request_id FROM booking_request_event",
+        "SELECT booking_request_id, COALESCE(note, '') FROM booking_request_event",
     );
-    assert_eq!(log, [["PTF-OPEN22-id"]]);
+    assert_eq!(log, [["PTF-OPEN22-id", ""]]);
+}
+
+/// A connection of the test's own to the database the binary works on, held
+/// open as a running server would hold one.
+struct Database {
+    runtime: tokio::runtime::Runtime,
+    db: sea_orm::DatabaseConnection,
+}
+
+impl Database {
+    fn open(url: &str) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let db = runtime
+            .block_on(sea_orm::Database::connect(url))
+            .expect("the test connects");
+        Self { runtime, db }
+    }
+
+    fn exec(&self, sql: &str) {
+        use sea_orm::ConnectionTrait;
+        self.runtime
+            .block_on(self.db.execute_unprepared(sql))
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+    }
+
+    /// Each row as text (NULL as the empty string).
+    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let statement = Statement::from_string(self.db.get_database_backend(), sql);
+        let rows = self
+            .runtime
+            .block_on(self.db.query_all_raw(statement))
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+        rows.iter()
+            .map(|row| {
+                (0..)
+                    .map_while(|i| {
+                        row.try_get_by_index::<Option<String>>(i)
+                            .ok()
+                            .map(Option::unwrap_or_default)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Stores, on the demo clinic at `url`, requests of each status and age, each
+/// with a note in its log and an idempotency key; purges in `delete` mode
+/// with the default periods; checks that the finished one past retention is
+/// gone, that the open ones past the stale period are anonymised and keep
+/// their status, and that the others are untouched. When `wal` is given, it
+/// must be empty right after the purge, though the test holds a connection.
+fn purge_anonymises_stale_open_requests(dir: &Path, url: &str, wal: Option<&Path>) {
+    run(clinic_api(dir)
+        .env("DATABASE_URL", url)
+        .args(["seed", "--demo"]));
+    let db = Database::open(url);
+    let requests = [
+        ("PTF-FINISH", "CANCELLED", 400),
+        ("PTF-STALEN", "NEW", 100),
+        ("PTF-STALEC", "CONTACTED", 100),
+        ("PTF-FRESHN", "NEW", 10),
+        ("PTF-FRESHC", "CONTACTED", 89),
+        ("PTF-SCHEDR", "SCHEDULED", 10),
+        ("PTF-SCHEDO", "SCHEDULED", 100),
+    ];
+    for (n, (reference, status, days_ago)) in requests.into_iter().enumerate() {
+        let id = format!("00000000-0000-7000-8000-{n:012}");
+        let at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+        db.exec(&format!(
+            "INSERT INTO booking_request (id, reference, full_name, email, phone_e164, \
+             preferred_contact, service_id, location_id, preferred_windows, new_patient, \
+             physician_referral, insurance_provider, message, consent, status, submitted_at, \
+             updated_at) VALUES ('{id}', '{reference}', 'Pat Example', 'pat@example.com', \
+             '+13125550199', 'EMAIL', (SELECT MIN(id) FROM service), (SELECT MIN(id) FROM location), \
+             '[]', TRUE, FALSE, 'Blue Cross', 'knee pain', TRUE, '{status}', '{at}', '{at}')"
+        ));
+        db.exec(&format!(
+            "INSERT INTO booking_request_event (booking_request_id, kind, note, at) \
+             VALUES ('{id}', 'NOTE', 'called about knee', '{at}')"
+        ));
+        // Keys younger than their 48 hours, which only anonymising drops.
+        db.exec(&format!(
+            "INSERT INTO booking_idempotency (key, fingerprint, booking_request_id, created_at) \
+             VALUES ('key-{reference}', 'f', '{id}', '{}')",
+            chrono::Utc::now().to_rfc3339()
+        ));
+    }
+
+    let purge = || {
+        let out = run(clinic_api(dir)
+            .env("DATABASE_URL", url)
+            .args(["purge", "--mode", "delete"]));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let said = purge();
+    if let Some(wal) = wal {
+        let size = std::fs::metadata(wal).expect("the log is there").len();
+        assert_eq!(size, 0, "the write-ahead log holds {size} bytes");
+    }
+    assert!(
+        said.contains("deleted 1 finished") && said.contains("anonymised 2 open"),
+        "{said}"
+    );
+    let kept = |reference: &'static str, status: &'static str| {
+        [
+            reference,
+            status,
+            "Pat Example",
+            "pat@example.com",
+            "+13125550199",
+            "knee pain",
+            "Blue Cross",
+            "called about knee",
+            "kept",
+        ]
+    };
+    let anonymised = |reference: &'static str, status: &'static str| {
+        [reference, status, "", "", "", "", "", "", "anonymised"]
+    };
+    let people = db.rows(
+        "SELECT r.reference, r.status, r.full_name, r.email, r.phone_e164, \
+         COALESCE(r.message, ''), COALESCE(r.insurance_provider, ''), COALESCE(e.note, ''), \
+         CASE WHEN r.anonymised_at IS NULL THEN 'kept' ELSE 'anonymised' END \
+         FROM booking_request r JOIN booking_request_event e ON e.booking_request_id = r.id \
+         ORDER BY r.reference",
+    );
+    assert_eq!(
+        people,
+        [
+            kept("PTF-FRESHC", "CONTACTED"),
+            kept("PTF-FRESHN", "NEW"),
+            kept("PTF-SCHEDO", "SCHEDULED"),
+            kept("PTF-SCHEDR", "SCHEDULED"),
+            anonymised("PTF-STALEC", "CONTACTED"),
+            anonymised("PTF-STALEN", "NEW"),
+        ]
+    );
+    let keys = db.rows("SELECT key FROM booking_idempotency ORDER BY key");
+    assert_eq!(
+        keys,
+        [
+            ["key-PTF-FRESHC"],
+            ["key-PTF-FRESHN"],
+            ["key-PTF-SCHEDO"],
+            ["key-PTF-SCHEDR"]
+        ]
+    );
+
+    // Anonymised once: a second purge finds nothing to do.
+    let said = purge();
+    assert!(
+        said.contains("deleted 0 finished") && said.contains("anonymised 0 open"),
+        "{said}"
+    );
+}
+
+#[test]
+fn purge_anonymises_open_requests_left_unchanged_and_empties_the_write_ahead_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("clinic.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let wal = dir.path().join("clinic.db-wal");
+    purge_anonymises_stale_open_requests(dir.path(), &url, Some(&wal));
+}
+
+/// With `TEST_DATABASE_URL`, the same on PostgreSQL.
+#[test]
+fn purge_anonymises_open_requests_left_unchanged_on_postgresql_too() {
+    let Some(url) = new_postgres_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    purge_anonymises_stale_open_requests(dir.path(), &url, None);
 }
 
 /// A `requestBooking` request body: medical massage at the demo's Chicago

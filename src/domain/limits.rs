@@ -6,6 +6,7 @@
 //! does not let a burst through.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv6Addr};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use entity::rate_limit_counter;
@@ -29,15 +30,15 @@ pub fn bucket(scope: &str, value: &str) -> String {
     format!("{scope}:{}", &hex[..32])
 }
 
-/// What a client address is counted as: an IPv4 address itself, an IPv6
-/// address its /64 network (one subscriber's, who can pick any address in
-/// it), an IPv4-mapped IPv6 address the IPv4 address.
-pub fn client_key(ip: std::net::IpAddr) -> String {
+/// What a client's hits are counted under: an IPv4 address itself, and an
+/// IPv6 address by its /64 network (`2001:db8:1:2::/64`). A subscriber is
+/// usually given a whole /64, so counting each address alone would let one
+/// client start a fresh count with every request.
+pub fn client_key(ip: IpAddr) -> String {
     match ip.to_canonical() {
-        std::net::IpAddr::V4(v4) => v4.to_string(),
-        std::net::IpAddr::V6(v6) => {
-            let s = v6.segments();
-            let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => {
+            let network = Ipv6Addr::from(u128::from(ip) & (u128::MAX << 64));
             format!("{network}/64")
         }
     }
@@ -407,6 +408,17 @@ mod tests {
         }
         // One more, and early in the window it is refused.
         assert!(judge(3.0, 3.0, limit, 0.0).is_err());
+    }
+
+    #[test]
+    fn an_ipv4_client_is_its_address_and_an_ipv6_client_its_slash_64() {
+        let key = |text: &str| client_key(text.parse().unwrap());
+        assert_eq!(key("192.0.2.1"), "192.0.2.1");
+        assert_eq!(key("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::1"), "::/64");
     }
 
     #[test]

@@ -20,11 +20,24 @@ pub const ANY_STAFF: &[Role] = &[Role::Editor, Role::FrontDesk];
 
 impl Guard for RoleGuard {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
-        match viewer(ctx) {
-            None => Err(AppError::Unauthenticated("sign in to do this").into()),
-            Some(viewer) if viewer.has_role(self.0) => Ok(()),
-            Some(_) => Err(AppError::Forbidden.into()),
-        }
+        require_role(ctx, self.0, "sign in to do this")?;
+        Ok(())
+    }
+}
+
+/// What [`RoleGuard`] checks, for a use of a field that only some roles may
+/// make (an argument, a filter): the signed-in staff member if they have one
+/// of `roles` (or are ADMIN); UNAUTHENTICATED, saying `why`, for anonymous
+/// requests, and FORBIDDEN for other roles.
+pub fn require_role<'a>(
+    ctx: &Context<'a>,
+    roles: &'static [Role],
+    why: &'static str,
+) -> Result<&'a Viewer, AppError> {
+    match viewer(ctx) {
+        None => Err(AppError::Unauthenticated(why)),
+        Some(viewer) if viewer.has_role(roles) => Ok(viewer),
+        Some(_) => Err(AppError::Forbidden),
     }
 }
 

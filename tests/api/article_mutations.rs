@@ -918,7 +918,7 @@ async fn every_write_records_who_made_it_and_when() {
 }
 
 #[tokio::test]
-async fn only_staff_preview_drafts_scheduled_and_archived_articles() {
+async fn only_editors_and_admins_preview_drafts_scheduled_and_archived_articles() {
     let app = TestApp::with_demo().await;
     let res = app
         .gql(ARTICLE, json!({ "slug": DRAFT, "preview": true }))
@@ -928,44 +928,67 @@ async fn only_staff_preview_drafts_scheduled_and_archived_articles() {
     // Without preview the public gets null, as for any hidden article.
     assert!(public(&app, DRAFT).await.is_null());
 
-    // Any role previews; without asking to, staff see what the public sees.
+    // The front desk may not preview, not even a published article; without
+    // asking to, it sees what the public sees.
     let front_desk = app.token_for(Role::FrontDesk).await;
-    for (slug, status) in [
-        (DRAFT, "DRAFT"),
-        (SCHEDULED, "PUBLISHED"),
-        (ARCHIVED, "ARCHIVED"),
-        (PUBLISHED, "PUBLISHED"),
-    ] {
-        let seen = preview(&app, &front_desk, slug).await;
-        assert_eq!(seen["slug"], slug);
-        assert_eq!(seen["status"], status, "{slug}");
+    for slug in [DRAFT, SCHEDULED, ARCHIVED, PUBLISHED, "no-such-article"] {
+        let res = app
+            .gql_as(
+                &front_desk,
+                ARTICLE,
+                json!({ "slug": slug, "preview": true }),
+            )
+            .await;
+        assert_eq!(res.error_code(), Some("FORBIDDEN"), "{slug}");
+        assert!(
+            res.data.is_null() || res.data["article"].is_null(),
+            "{slug}: {:?}",
+            res.data
+        );
         let plain = app
             .gql_as(&front_desk, ARTICLE, json!({ "slug": slug }))
             .await;
         assert_eq!(plain.ok()["article"].is_null(), slug != PUBLISHED, "{slug}");
     }
-    let scheduled = preview(&app, &front_desk, SCHEDULED).await;
-    let at: DateTime<Utc> = scheduled["publishedAt"].as_str().unwrap().parse().unwrap();
-    assert!(at > Utc::now());
-    assert!(
-        preview(&app, &front_desk, "no-such-article")
-            .await
-            .is_null()
-    );
 
-    // `node` stays public.
-    let res = app
-        .gql_as(
-            &front_desk,
-            "query ($id: ID!) { node(id: $id) { id } }",
-            json!({ "id": preview(&app, &front_desk, DRAFT).await["id"] }),
-        )
-        .await;
-    assert!(res.ok()["node"].is_null());
+    // Editors and admins preview every state; without asking to, they too
+    // see what the public sees.
+    for role in [Role::Editor, Role::Admin] {
+        let token = app.token_for(role).await;
+        for (slug, status) in [
+            (DRAFT, "DRAFT"),
+            (SCHEDULED, "PUBLISHED"),
+            (ARCHIVED, "ARCHIVED"),
+            (PUBLISHED, "PUBLISHED"),
+        ] {
+            let seen = preview(&app, &token, slug).await;
+            assert_eq!(seen["slug"], slug, "{role:?}");
+            assert_eq!(seen["status"], status, "{role:?} {slug}");
+            let plain = app.gql_as(&token, ARTICLE, json!({ "slug": slug })).await;
+            assert_eq!(plain.ok()["article"].is_null(), slug != PUBLISHED, "{slug}");
+        }
+        let scheduled = preview(&app, &token, SCHEDULED).await;
+        let at: DateTime<Utc> = scheduled["publishedAt"].as_str().unwrap().parse().unwrap();
+        assert!(at > Utc::now());
+        assert!(preview(&app, &token, "no-such-article").await.is_null());
+
+        // `node` stays public, whoever asks.
+        let draft = preview(&app, &token, DRAFT).await["id"].clone();
+        for asking in [&token, &front_desk] {
+            let res = app
+                .gql_as(
+                    asking,
+                    "query ($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": draft }),
+                )
+                .await;
+            assert!(res.ok()["node"].is_null());
+        }
+    }
 }
 
 #[tokio::test]
-async fn staff_list_articles_by_status_and_the_public_may_not() {
+async fn editors_and_admins_list_articles_by_status_and_no_one_else_may() {
     let app = TestApp::with_demo().await;
     let res = app
         .gql(ARTICLES, json!({ "filter": { "status": ["DRAFT"] } }))
@@ -984,37 +1007,56 @@ async fn staff_list_articles_by_status_and_the_public_may_not() {
             .all(|n| n["status"] == "PUBLISHED")
     );
 
-    let token = app.token_for(Role::FrontDesk).await;
-    let list = |filter: Value| {
-        let (app, token) = (&app, &token);
-        async move {
-            let res = app
-                .gql_as(token, ARTICLES, json!({ "filter": filter }))
-                .await;
-            let connection = &res.ok()["articles"];
-            let slugs = pluck(connection, "slug");
-            assert_eq!(connection["totalCount"], json!(slugs.len()));
-            slugs
-        }
-    };
-    assert_eq!(list(json!({ "status": ["DRAFT"] })).await, [DRAFT]);
-    assert_eq!(list(json!({ "status": ["ARCHIVED"] })).await, [ARCHIVED]);
-    let published = list(json!({ "status": ["PUBLISHED"] })).await;
-    assert_eq!(published.len(), 6, "{published:?}");
-    assert_eq!(published[0], SCHEDULED, "newest first: the scheduled one");
-    let mut both = list(json!({ "status": ["DRAFT", "ARCHIVED"] })).await;
-    both.sort();
-    assert_eq!(both, [ARCHIVED, DRAFT]);
-    assert_eq!(list(json!({ "status": [] })).await, Vec::<String>::new());
-    // Staff without a status filter get the public list.
-    assert_eq!(list(json!({})).await.len(), 5);
-    // The other filters still apply. Never-published drafts come last.
-    let sports =
-        list(json!({ "status": ["DRAFT", "PUBLISHED", "ARCHIVED"], "tag": "sports" })).await;
-    assert_eq!(sports.last().map(String::as_str), Some(DRAFT), "{sports:?}");
-    assert!(sports.contains(&ARCHIVED.to_owned()), "{sports:?}");
-    assert_eq!(
-        list(json!({ "status": ["DRAFT"], "author": "thomas-becker" })).await,
-        Vec::<String>::new()
-    );
+    // The front desk may not filter by status, whatever the states asked
+    // for; without a status filter it gets the public list.
+    let front_desk = app.token_for(Role::FrontDesk).await;
+    for states in [json!(["DRAFT"]), json!(["PUBLISHED"]), json!([])] {
+        let res = app
+            .gql_as(
+                &front_desk,
+                ARTICLES,
+                json!({ "filter": { "status": states } }),
+            )
+            .await;
+        assert_eq!(res.error_code(), Some("FORBIDDEN"), "{states}");
+        assert_eq!(res.data, Value::Null, "{states}");
+    }
+    let res = app.gql_as(&front_desk, ARTICLES, json!({})).await;
+    assert_eq!(pluck(&res.ok()["articles"], "slug").len(), 5);
+
+    for role in [Role::Editor, Role::Admin] {
+        let token = app.token_for(role).await;
+        let list = |filter: Value| {
+            let (app, token) = (&app, &token);
+            async move {
+                let res = app
+                    .gql_as(token, ARTICLES, json!({ "filter": filter }))
+                    .await;
+                let connection = &res.ok()["articles"];
+                let slugs = pluck(connection, "slug");
+                assert_eq!(connection["totalCount"], json!(slugs.len()));
+                slugs
+            }
+        };
+        assert_eq!(list(json!({ "status": ["DRAFT"] })).await, [DRAFT]);
+        assert_eq!(list(json!({ "status": ["ARCHIVED"] })).await, [ARCHIVED]);
+        let published = list(json!({ "status": ["PUBLISHED"] })).await;
+        assert_eq!(published.len(), 6, "{published:?}");
+        assert_eq!(published[0], SCHEDULED, "newest first: the scheduled one");
+        let mut both = list(json!({ "status": ["DRAFT", "ARCHIVED"] })).await;
+        both.sort();
+        assert_eq!(both, [ARCHIVED, DRAFT]);
+        assert_eq!(list(json!({ "status": [] })).await, Vec::<String>::new());
+        // Without a status filter, the public list.
+        assert_eq!(list(json!({})).await.len(), 5);
+        // The other filters still apply. Never-published drafts come last.
+        let sports =
+            list(json!({ "status": ["DRAFT", "PUBLISHED", "ARCHIVED"], "tag": "sports" })).await;
+        assert_eq!(sports.last().map(String::as_str), Some(DRAFT), "{sports:?}");
+        assert!(sports.contains(&ARCHIVED.to_owned()), "{sports:?}");
+        assert_eq!(
+            list(json!({ "status": ["DRAFT"], "author": "thomas-becker" })).await,
+            Vec::<String>::new()
+        );
+    }
 }

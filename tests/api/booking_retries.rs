@@ -267,9 +267,97 @@ async fn an_address_may_store_ten_requests_an_hour() {
     }
     assert_rate_limited(&send(&app, crowded, None, &patient(11)).await);
     assert_eq!(count(&app, "booking_request").await, 10);
-    // Another address still gets through, with the same form.
-    receipt_of(&send(&app, ip("2001:db8::2"), None, &patient(11)).await);
+    // Another network still gets through, with the same form.
+    receipt_of(&send(&app, ip("2001:db8:0:1::1"), None, &patient(11)).await);
     assert_eq!(count(&app, "booking_request").await, 11);
+}
+
+/// The demo clinic, with at most two requests an hour from one client and no
+/// limit per email; `X-Forwarded-For` read if `trust_forwarded_for`.
+async fn two_an_hour_per_client(trust_forwarded_for: bool) -> TestApp {
+    TestApp::with_demo()
+        .await
+        .with_config(Config {
+            booking: Policy {
+                per_ip: Some(Limit {
+                    max: 2,
+                    window: Duration::hours(1),
+                }),
+                per_email: None,
+                ..Policy::default()
+            },
+            trust_forwarded_for,
+            ..Config::for_tests()
+        })
+        .await
+}
+
+/// Sends the valid form from the connection's `peer` with this
+/// `X-Forwarded-For`, if any.
+async fn send_forwarded(app: &TestApp, peer: &str, forwarded_for: Option<&str>) -> GqlResponse {
+    let headers: Vec<(&str, &str)> = forwarded_for
+        .map(|f| vec![("x-forwarded-for", f)])
+        .unwrap_or_default();
+    let input = json!({ "input": valid_input() });
+    app.gql_from(ip(peer), &headers, REQUEST, input).await
+}
+
+#[tokio::test]
+async fn the_addresses_of_one_ipv6_network_share_one_limit() {
+    let app = two_an_hour_per_client(false).await;
+    receipt_of(&send_forwarded(&app, "2001:db8:1:2::1", None).await);
+    receipt_of(&send_forwarded(&app, "2001:db8:1:2::abcd", None).await);
+    // Another address of the same /64 is the same client.
+    assert_rate_limited(&send_forwarded(&app, "2001:db8:1:2:ffff::9", None).await);
+    // The next /64 is another.
+    receipt_of(&send_forwarded(&app, "2001:db8:1:3::1", None).await);
+    // An IPv4 address mapped into IPv6 is that IPv4 address.
+    receipt_of(&send_forwarded(&app, "192.0.2.8", None).await);
+    receipt_of(&send_forwarded(&app, "::ffff:192.0.2.8", None).await);
+    assert_rate_limited(&send_forwarded(&app, "192.0.2.8", None).await);
+    assert_eq!(count(&app, "booking_request").await, 5);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_only_the_entry_it_appended_counts() {
+    let app = two_an_hour_per_client(true).await;
+    let proxy = "10.0.0.1";
+    // The client writes entries of its own before the proxy's, a new one
+    // each time; the proxy's entry, with its port, is the one counted.
+    receipt_of(&send_forwarded(&app, proxy, Some("203.0.113.1, 198.51.100.7:4123")).await);
+    receipt_of(&send_forwarded(&app, proxy, Some("203.0.113.2, 198.51.100.7")).await);
+    let res = send_forwarded(&app, proxy, Some("203.0.113.3, [::ffff:198.51.100.7]:80")).await;
+    assert_rate_limited(&res);
+    // Of several header lines, the last one is the proxy's.
+    let lines = |first, last| {
+        let app = &app;
+        async move {
+            let lines = [("x-forwarded-for", first), ("x-forwarded-for", last)];
+            let input = json!({ "input": valid_input() });
+            app.gql_from(ip(proxy), &lines, REQUEST, input).await
+        }
+    };
+    receipt_of(&lines("198.51.100.7", "[2001:db8:9::1]:443").await);
+    assert_rate_limited(&lines("2001:db8:9::1", "198.51.100.7").await);
+    assert_eq!(count(&app, "booking_request").await, 3);
+
+    // An entry that is no address counts against the proxy, whatever the
+    // client wrote before it.
+    receipt_of(&send_forwarded(&app, proxy, Some("203.0.113.4, unknown")).await);
+    receipt_of(&send_forwarded(&app, proxy, Some("203.0.113.4, ")).await);
+    assert_rate_limited(&send_forwarded(&app, proxy, None).await);
+    receipt_of(&send_forwarded(&app, "10.0.0.2", Some("10.0.0.1, unknown")).await);
+    assert_eq!(count(&app, "booking_request").await, 6);
+}
+
+#[tokio::test]
+async fn without_trust_forwarded_addresses_are_ignored() {
+    let app = two_an_hour_per_client(false).await;
+    for n in 1..=2 {
+        let forwarded = format!("203.0.113.{n}");
+        receipt_of(&send_forwarded(&app, "10.0.0.1", Some(&forwarded)).await);
+    }
+    assert_rate_limited(&send_forwarded(&app, "10.0.0.1", Some("203.0.113.3")).await);
 }
 
 #[tokio::test]

@@ -169,11 +169,12 @@ async fn replay_or(
     first.ok_or(error)
 }
 
-/// What a request is counted against: its address and its email, each
-/// under its own limit, in that order (the first refusal is the one told).
+/// What a request is counted against: its address (an IPv6 one by its /64
+/// network) and its email, each under its own limit, in that order (the
+/// first refusal is the one told).
 fn hits(policy: &Policy, client_ip: Option<IpAddr>, email: &str) -> Vec<Hit> {
     let ip = policy.per_ip.zip(client_ip).map(|(limit, ip)| Hit {
-        bucket: limits::bucket("booking:ip", &ip.to_string()),
+        bucket: limits::bucket("booking:ip", &limits::client_key(ip)),
         limit,
     });
     let email = policy.per_email.map(|limit| Hit {

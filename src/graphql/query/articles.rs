@@ -1,13 +1,12 @@
-//! The clinic's published articles, and staff previews of the others.
+//! The clinic's published articles, and editors' previews of the others.
 
 use async_graphql::{Context, Enum, InputObject, Object, Result};
 use chrono::Utc;
 
 use super::{page_args, wants_total};
 use crate::domain::articles::{self, ArticleOrder};
-use crate::error::AppError;
 use crate::graphql::db;
-use crate::graphql::guards::viewer;
+use crate::graphql::guards::{EDITORS, require_role};
 use crate::graphql::types::common::PageOf;
 use crate::graphql::types::{Article, ArticleConnection, ArticleStatus};
 
@@ -23,8 +22,9 @@ pub struct ArticleFilter {
     pub author: Option<String>,
     /// Text to find in the title, summary or body, ignoring case.
     pub search: Option<String>,
-    /// Staff only (anonymous requests are UNAUTHENTICATED): articles in these
-    /// states, scheduled ones included, instead of what the public sees.
+    /// EDITOR and ADMIN only (anonymous requests are UNAUTHENTICATED, other
+    /// roles FORBIDDEN): articles in these states, scheduled ones included,
+    /// instead of what the public sees.
     pub status: Option<Vec<ArticleStatus>>,
 }
 
@@ -54,7 +54,7 @@ impl From<ArticleOrderBy> for ArticleOrder {
 impl ArticleQuery {
     /// Published articles, newest first unless `orderBy` says otherwise, a page
     /// at a time (20 by default, at most 100). Drafts, archived and scheduled
-    /// articles are listed only for staff who ask for them with `filter.status`.
+    /// articles are listed only for editors who ask for them with `filter.status`.
     #[allow(clippy::too_many_arguments)]
     #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
     async fn articles(
@@ -69,8 +69,8 @@ impl ArticleQuery {
     ) -> Result<ArticleConnection> {
         let filter = filter.unwrap_or_default();
         super::check_search(filter.search.as_deref())?;
-        if filter.status.is_some() && viewer(ctx).is_none() {
-            return Err(AppError::Unauthenticated("sign in to filter articles by status").into());
+        if filter.status.is_some() {
+            require_role(ctx, EDITORS, "sign in to filter articles by status")?;
         }
         let filter = articles::ArticleFilter {
             tag: filter.tag,
@@ -93,21 +93,19 @@ impl ArticleQuery {
     }
 
     /// The published article with this slug (or a former slug), or null. With
-    /// `preview`, signed-in staff get drafts, scheduled and archived ones too.
+    /// `preview`, editors get drafts, scheduled and archived ones too.
     async fn article(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Its slug, current or former.")] slug: String,
         #[graphql(
-            desc = "Staff only (anonymous requests are UNAUTHENTICATED): whatever its state or date.",
+            desc = "EDITOR and ADMIN only (anonymous requests are UNAUTHENTICATED, other roles FORBIDDEN): whatever its state or date.",
             default
         )]
         preview: bool,
     ) -> Result<Option<Article>> {
         let found = if preview {
-            if viewer(ctx).is_none() {
-                return Err(AppError::Unauthenticated("sign in to preview articles").into());
-            }
+            require_role(ctx, EDITORS, "sign in to preview articles")?;
             articles::find_any_by_slug(db(ctx), &slug).await?
         } else {
             articles::find_public_by_slug(db(ctx), &slug, Utc::now()).await?

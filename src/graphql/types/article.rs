@@ -11,18 +11,18 @@ use crate::graphql::loaders::{TagsOfArticle, TherapistById};
 use crate::graphql::{ids, load, load_many};
 
 /// An article of the clinic's blog. The public sees only published ones whose
-/// time has come; signed-in staff preview the others too.
+/// time has come; editors preview the others too.
 pub struct Article(pub article::Model);
 
 /// Where an article is in its life.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ArticleStatus {
-    /// Being written; only staff see it.
+    /// Being written; only editors see it.
     Draft,
     /// Published: the public sees it from its `publishedAt` on (a future time
     /// means scheduled).
     Published,
-    /// Taken out of sight but kept; only staff see it.
+    /// Taken out of sight but kept; only editors see it.
     Archived,
 }
 
@@ -71,7 +71,7 @@ impl Tag {
 }
 
 /// An article of the clinic's blog. The public sees only published ones whose
-/// time has come; signed-in staff preview the others too.
+/// time has come; editors preview the others too.
 #[Object(cache_control(max_age = 60))]
 impl Article {
     /// Global id.
