@@ -236,6 +236,7 @@ fn is_word(value: &str, max: usize) -> bool {
 pub async fn scrape(State(state): State<AppState>) -> Response {
     let mut families = metrics().registry.gather();
     families.extend(pool_families(&state.db));
+    families.extend(instance_families(&state));
     let mut body = String::new();
     match TextEncoder::new().encode_utf8(&families, &mut body) {
         Ok(()) => (
@@ -248,6 +249,24 @@ pub async fn scrape(State(state): State<AppState>) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// What this instance counts itself: reconnections of its event listener,
+/// and its open WebSockets.
+fn instance_families(state: &AppState) -> Vec<MetricFamily> {
+    let mut families = Vec::new();
+    if let Ok(counter) = prometheus::IntCounter::new(
+        "events_listener_reconnects_total",
+        "Times the listener for other instances' news lost its connection and listened again (caches were emptied, subscribers caught up).",
+    ) {
+        counter.inc_by(state.events.reconnects());
+        families.extend(counter.collect());
+    }
+    if let Ok(gauge) = IntGauge::new("websocket_connections", "WebSockets open now.") {
+        gauge.set(i64::try_from(state.sockets.open()).unwrap_or(i64::MAX));
+        families.extend(gauge.collect());
+    }
+    families
 }
 
 /// The connection pool's gauges, read now from this app's pool.

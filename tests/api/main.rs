@@ -20,6 +20,7 @@ mod migrations;
 mod node;
 mod observability;
 mod pagination;
+mod resilience;
 mod response_cache;
 mod schema;
 mod statements;

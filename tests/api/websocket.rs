@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::bookings::{REQUEST, input_with};
 use crate::helpers::TestApp;
-use crate::ws::{self, Frame, Ws, code};
+use crate::ws::{self, Frame, Ws, book, code, following};
 
 const ORG: &str = "{ organization { name } }";
 const SUBSCRIBE: &str = "subscription { bookingRequestReceived { reference fullName } }";
@@ -534,27 +534,6 @@ async fn keep_alive_pings_go_out_and_a_socket_that_never_answers_is_closed() {
         socket.closed(Duration::from_secs(5)).await.map(|c| c.0),
         Some(1001)
     );
-}
-
-/// Opens a front-desk socket signed in with `token` that follows new bookings.
-async fn following(addr: std::net::SocketAddr, token: &str) -> Ws {
-    let mut socket = Ws::signed_in(addr, token).await;
-    socket.subscribe("news", SUBSCRIBE, json!({})).await;
-    // The subscription listens once it has started; a query after it on the
-    // same socket is answered after that.
-    let result = socket.run("probe", ORG, json!({})).await;
-    assert!(result["errors"].is_null(), "{result}");
-    socket
-}
-
-/// Submits a booking and returns its reference.
-async fn book(app: &TestApp, n: u32) -> String {
-    let input = input_with(json!({ "email": format!("patient{n}@example.com") }));
-    let res = app.gql(REQUEST, json!({ "input": input })).await;
-    res.ok()["requestBooking"]["receipt"]["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// Waits for the socket to close with 4403, and checks that no booking

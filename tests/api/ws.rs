@@ -198,6 +198,37 @@ impl Ws {
     }
 }
 
+/// Opens a front-desk socket signed in with `token` that follows new bookings.
+pub async fn following(addr: std::net::SocketAddr, token: &str) -> Ws {
+    let mut socket = Ws::signed_in(addr, token).await;
+    socket
+        .subscribe(
+            "news",
+            "subscription { bookingRequestReceived { reference fullName } }",
+            json!({}),
+        )
+        .await;
+    // The subscription listens once it has started; a query after it on the
+    // same socket is answered after that.
+    let result = socket
+        .run("probe", "{ organization { name } }", json!({}))
+        .await;
+    assert!(result["errors"].is_null(), "{result}");
+    socket
+}
+
+/// Submits a booking and returns its reference.
+pub async fn book(app: &crate::helpers::TestApp, n: u32) -> String {
+    let input = crate::bookings::input_with(json!({ "email": format!("patient{n}@example.com") }));
+    let res = app
+        .gql(crate::bookings::REQUEST, json!({ "input": input }))
+        .await;
+    res.ok()["requestBooking"]["receipt"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// The code of the first error of a result.
 pub fn code(result: &Value) -> &str {
     result["errors"][0]["extensions"]["code"]
