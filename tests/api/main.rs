@@ -1,6 +1,7 @@
 //! Integration tests: GraphQL and HTTP through the real router, each test on a
 //! fresh database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod abuse;
 mod article_mutations;
 mod articles;
 mod auth;
