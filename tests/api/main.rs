@@ -11,6 +11,7 @@ mod booking_retries;
 mod bookings;
 mod clinic;
 mod clinic_mutations;
+mod connections;
 mod demo;
 mod directory;
 mod directory_mutations;
