@@ -490,13 +490,18 @@ async fn token_command(
                     (None, false) => "valid",
                 };
                 let owner = owner.map(|o| o.email).unwrap_or_default();
+                let used = t.last_used_at.map_or_else(
+                    || "never used".to_owned(),
+                    |at| format!("used {}", at.format("%Y-%m-%d %H:%M")),
+                );
                 println!(
-                    "{:<5} {:<40} {:<8} {:<8} {} {}",
+                    "{:<5} {:<40} {:<8} {:<8} {} {:<22} {}",
                     t.id,
                     owner,
                     format!("{:?}", t.kind).to_lowercase(),
                     state,
                     t.expires_at.format("%Y-%m-%d %H:%M"),
+                    used,
                     t.label
                 );
             }

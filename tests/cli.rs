@@ -357,6 +357,24 @@ fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
         "{tokens}"
     );
     assert!(!tokens.contains(&token), "token list showed a token");
+    assert!(tokens.contains("never used"), "{tokens}");
+    let too_long = run_with_input(
+        clinic_api(dir.path()).args([
+            "token",
+            "create",
+            "--email",
+            "fran@example.com",
+            "--days",
+            "400",
+        ]),
+        "",
+    );
+    assert!(!too_long.status.success());
+    assert!(
+        String::from_utf8_lossy(&too_long.stderr).contains("at most 365 days"),
+        "{}",
+        String::from_utf8_lossy(&too_long.stderr)
+    );
 
     let server = Server::start(clinic_api(dir.path()));
     let viewer = r#"{"query":"{ viewer { email role } }"}"#;
@@ -373,6 +391,9 @@ fn staff_and_tokens_are_managed_from_the_command_line_and_work_on_the_api() {
     };
     let (_, body) = with_token(&server.addr);
     assert!(body.contains("\"role\":\"FRONT_DESK\""), "{body}");
+    let tokens =
+        String::from_utf8(run(clinic_api(dir.path()).args(["token", "list"])).stdout).unwrap();
+    assert!(tokens.contains("used 20"), "the use is recorded: {tokens}");
 
     let id = tokens.split_whitespace().next().unwrap();
     run(clinic_api(dir.path()).args(["token", "revoke", id]));
@@ -932,4 +953,196 @@ async fn two_instances_on_one_postgresql_share_every_write() {
 
     second.terminate();
     first.terminate();
+}
+
+/// Creates a front-desk account with the command line and returns an API
+/// token for it.
+fn front_desk_token(dir: &Path, extra_env: &[(&str, &str)]) -> String {
+    let mut create = clinic_api(dir);
+    for (name, value) in extra_env {
+        create.env(name, value);
+    }
+    let created = run_with_input(
+        create.args([
+            "staff",
+            "create",
+            "--email",
+            "desk@example.com",
+            "--name",
+            "Dee Desk",
+            "--role",
+            "front-desk",
+        ]),
+        "correct horse battery staple\n",
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let mut made = clinic_api(dir);
+    for (name, value) in extra_env {
+        made.env(name, value);
+    }
+    let made = run(made.args(["token", "create", "--email", "desk@example.com"]));
+    String::from_utf8(made.stdout).unwrap().trim().to_owned()
+}
+
+/// A front desk follows new bookings over a WebSocket while a patient books
+/// over another, everything at `LOG_LEVEL=trace`: the log holds the
+/// sessions, but neither the token nor anything the patient wrote.
+#[test]
+fn a_websocket_session_at_trace_level_logs_no_token_and_no_patient_detail() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let dir = tempfile::tempdir().unwrap();
+    let token = front_desk_token(dir.path(), &[]);
+    let log_path = dir.path().join("server.log");
+    let mut command = clinic_api(dir.path());
+    command.env("LOG_LEVEL", "trace");
+    let server = Server::start_logging_to(
+        command,
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let open = |payload: serde_json::Value| {
+            let addr = server.addr.clone();
+            async move {
+                let mut request = format!("ws://{addr}/graphql").into_client_request().unwrap();
+                request
+                    .headers_mut()
+                    .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+                let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+                let init = serde_json::json!({ "type": "connection_init", "payload": payload });
+                socket.send(Message::Text(init.to_string().into())).await.unwrap();
+                let ack = socket.next().await.unwrap().unwrap();
+                assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+                socket
+            }
+        };
+        let mut desk = open(serde_json::json!({ "Authorization": format!("Bearer {token}") })).await;
+        let subscribe = serde_json::json!({
+            "id": "1", "type": "subscribe",
+            "payload": { "query": "subscription { bookingRequestReceived { reference fullName email phone message } }" },
+        });
+        desk.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        let mut patient = open(serde_json::json!({})).await;
+        let form: serde_json::Value = serde_json::from_str(&booking_form(
+            serde_json::json!({
+                "fullName": "Zelda Quartermaine", "email": "zelda.q@example.org",
+                "phone": "(312) 555-0187", "preferredContact": "EMAIL",
+                "insuranceProvider": "Acme Mutual Health", "message": "sciatica flare-up",
+                "consent": true,
+            }),
+            "{ reference }",
+        ))
+        .unwrap();
+        let booking = serde_json::json!({ "id": "b", "type": "subscribe", "payload": form });
+        patient.send(Message::Text(booking.to_string().into())).await.unwrap();
+        let answer = patient.next().await.unwrap().unwrap();
+        assert!(answer.to_text().unwrap().contains("PTF-"), "{answer:?}");
+        let heard = tokio::time::timeout(Duration::from_secs(10), desk.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert!(heard.to_text().unwrap().contains("Zelda"), "the desk hears of it: {heard:?}");
+        desk.close(None).await.ok();
+        patient.close(None).await.ok();
+    });
+    server.terminate();
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("websocket"),
+        "the log holds the sessions: {log}"
+    );
+    assert!(
+        log.contains("bookingRequestReceived") || log.contains("operation"),
+        "{log}"
+    );
+    let secret = token.trim_start_matches("ptf_");
+    assert!(!log.contains(secret), "the log holds the token");
+    for detail in [
+        "Zelda",
+        "Quartermaine",
+        "zelda.q",
+        "555-0187",
+        "5550187",
+        "Acme",
+        "sciatica",
+    ] {
+        assert!(!log.contains(detail), "the log holds {detail:?}");
+    }
+}
+
+/// A database error about a booking request (here a constraint an operator
+/// added) is logged by its code, constraint and table: PostgreSQL's own
+/// message would quote the row, the patient's details with it.
+#[test]
+fn a_database_error_is_logged_without_the_values_of_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let mut command = clinic_api(dir.path());
+    command.env("LOG_LEVEL", "info");
+    let url = new_postgres_database();
+    if let Some(url) = &url {
+        command.env("DATABASE_URL", url);
+    }
+    let server = Server::start_logging_to(
+        command,
+        Stdio::from(std::fs::File::create(&log_path).unwrap()),
+    );
+    match &url {
+        Some(url) => {
+            Database::open(url).exec(
+                "ALTER TABLE booking_request ADD CONSTRAINT no_zelda CHECK (full_name <> 'Zelda Quartermaine')",
+            );
+        }
+        None => {
+            Database::open(&format!("sqlite://{}", dir.path().join("clinic.db").display())).exec(
+                "CREATE TRIGGER no_zelda BEFORE INSERT ON booking_request \
+                 WHEN NEW.full_name = 'Zelda Quartermaine' BEGIN SELECT RAISE(ABORT, 'no_zelda'); END",
+            );
+        }
+    }
+    let form = booking_form(
+        serde_json::json!({
+            "fullName": "Zelda Quartermaine", "email": "zelda.q@example.org",
+            "phone": "(312) 555-0187", "preferredContact": "EMAIL",
+            "insuranceProvider": "Acme Mutual Health", "message": "sciatica flare-up",
+            "consent": true,
+        }),
+        "{ reference }",
+    );
+    let (status, body) = http(&server.addr, "POST", "/graphql", &form);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("INTERNAL_SERVER_ERROR"), "{body}");
+    assert!(!body.contains("Zelda"), "{body}");
+    server.terminate();
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    if url.is_some() {
+        assert!(
+            log.contains("23514") && log.contains("no_zelda"),
+            "the log says which constraint: {log}"
+        );
+    }
+    for detail in [
+        "Zelda",
+        "Quartermaine",
+        "zelda.q",
+        "555-0187",
+        "5550187",
+        "Acme",
+        "sciatica",
+    ] {
+        assert!(!log.contains(detail), "the log holds {detail:?}: {log}");
+    }
 }

@@ -244,3 +244,74 @@ async fn staff_see_certifications_about_to_expire_and_the_public_does_not() {
     let bad = app.gql_as(&token, EXPIRING, json!({ "days": -1 })).await;
     assert_eq!(bad.error_code(), Some("BAD_USER_INPUT"));
 }
+
+#[tokio::test]
+async fn an_api_token_older_than_the_longest_lifetime_no_longer_works() {
+    let app = TestApp::empty().await;
+    let token = app.token_for(Role::Editor).await;
+    let hash = clinic_api::auth::tokens::hash(&token);
+    // Made 400 days ago with a ten-year expiry, as a lax setting once allowed.
+    app.exec(&format!(
+        "UPDATE api_token SET created_at = '2000-01-01 00:00:00+00:00', expires_at = '2999-01-01 00:00:00+00:00' WHERE token_hash = '{hash}'"
+    ))
+    .await;
+    let res = app.gql_as(&token, VIEWER, json!({})).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        res.errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+
+    // A longer lifetime configured lets it through again.
+    let app = app
+        .with_config(clinic_api::config::Config {
+            tokens: clinic_api::auth::TokenRules {
+                api_lifetime: chrono::Duration::days(365 * 100),
+            },
+            ..clinic_api::config::Config::for_tests()
+        })
+        .await;
+    assert!(
+        app.gql_as(&token, VIEWER, json!({}))
+            .await
+            .errors
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_tokens_last_use_is_recorded_without_a_write_per_request() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::empty().await;
+    let token = app.token_for(Role::Editor).await;
+    let row = || async {
+        entity::api_token::Entity::find()
+            .filter(entity::api_token::Column::TokenHash.eq(clinic_api::auth::tokens::hash(&token)))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(row().await.last_used_at, None);
+    app.gql_as(&token, VIEWER, json!({})).await.ok();
+    let first = row().await.last_used_at.expect("recorded");
+    assert!((chrono::Utc::now() - first).num_seconds() < 60);
+    // Used again at once: not written again (it is the same instant), and
+    // the request costs its reads only.
+    let before = app.statements();
+    app.gql_as(&token, VIEWER, json!({})).await.ok();
+    let cost = app.statements() - before;
+    assert_eq!(row().await.last_used_at, Some(first));
+    // Six minutes later, it is written again.
+    app.exec(&format!(
+        "UPDATE api_token SET last_used_at = '2020-01-01 00:00:00+00:00' WHERE token_hash = '{}'",
+        clinic_api::auth::tokens::hash(&token)
+    ))
+    .await;
+    let before = app.statements();
+    app.gql_as(&token, VIEWER, json!({})).await.ok();
+    assert_eq!(app.statements() - before, cost + 1);
+    assert!(row().await.last_used_at.unwrap() > first - chrono::Duration::seconds(1));
+}
