@@ -816,3 +816,55 @@ async fn on_postgresql_a_logout_on_one_instance_closes_sockets_on_another() {
     closed_forbidden(&mut socket, Duration::from_secs(1)).await;
     let _ = EdgeArgs::default();
 }
+
+#[tokio::test]
+async fn production_mode_and_masked_errors_hold_over_the_socket() {
+    let app = app_with(|c| {
+        c.introspection = false;
+        c.suggestions = false;
+    })
+    .await;
+    let addr = ws::serve(app.state.clone()).await;
+    let mut socket = Ws::connected(addr, json!({})).await;
+    let schema = socket
+        .run("1", "{ __schema { types { name } } }", json!({}))
+        .await;
+    assert!(schema["data"]["__schema"].is_null(), "{schema}");
+    assert!(!schema.to_string().contains("\"Query\""), "{schema}");
+    let typo = socket.run("2", "{ organizaton { name } }", json!({})).await;
+    assert!(!typo.to_string().contains("Did you mean"), "{typo}");
+
+    // A database error (an operator's trigger refuses the row) is masked,
+    // with the request id that the log line carries.
+    let trigger = match app.db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => vec![
+            "CREATE FUNCTION no_zelda() RETURNS trigger AS $$ BEGIN \
+             IF NEW.full_name = 'Zelda Quartermaine' THEN RAISE EXCEPTION 'refused %', NEW.full_name; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER no_zelda BEFORE INSERT ON booking_request FOR EACH ROW EXECUTE FUNCTION no_zelda()",
+        ],
+        _ => vec![
+            "CREATE TRIGGER no_zelda BEFORE INSERT ON booking_request \
+             WHEN NEW.full_name = 'Zelda Quartermaine' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+    };
+    for sql in trigger {
+        app.exec(sql).await;
+    }
+    let input =
+        input_with(json!({ "fullName": "Zelda Quartermaine", "email": "zelda@example.com" }));
+    let failed = socket.run("3", REQUEST, json!({ "input": input })).await;
+    let error = &failed["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], "INTERNAL_SERVER_ERROR",
+        "{failed}"
+    );
+    assert_eq!(error["message"], "internal server error");
+    assert!(
+        error["extensions"]["requestId"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty() && id != "unknown"),
+        "{failed}"
+    );
+    assert!(!failed.to_string().contains("Zelda"), "{failed}");
+}
