@@ -13,7 +13,7 @@ use entity::rate_limit_counter;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
-    QueryFilter, Statement,
+    QueryFilter, Statement, TransactionTrait,
 };
 
 /// At most `max` hits per `window` in one bucket.
@@ -42,6 +42,28 @@ pub fn client_key(ip: IpAddr) -> String {
             format!("{network}/64")
         }
     }
+}
+
+/// What one attempt of a client counts against under `scope`: its address
+/// (`{scope}:ip`, by [`client_key`]) and an email (`{scope}:email`), each
+/// only where its limit is set and, for the address, where it is known. The
+/// address comes first: of two refusals, its is the one told.
+pub fn client_hits(
+    scope: &str,
+    per_ip: Option<Limit>,
+    ip: Option<IpAddr>,
+    per_email: Option<Limit>,
+    email: &str,
+) -> Vec<Hit> {
+    let ip = per_ip.zip(ip).map(|(limit, ip)| Hit {
+        bucket: bucket(&format!("{scope}:ip"), &client_key(ip)),
+        limit,
+    });
+    let email = per_email.map(|limit| Hit {
+        bucket: bucket(&format!("{scope}:email"), email),
+        limit,
+    });
+    ip.into_iter().chain(email).collect()
 }
 
 /// A hit to count: in which bucket, held to which limit.
@@ -304,6 +326,23 @@ async fn read<C: ConnectionTrait>(
         .map(|row| ((row.bucket, row.window_start), row.hits))
         .filter(|(slot, _)| slots.contains(slot))
         .collect())
+}
+
+/// Counts one attempt before it is made, in a transaction of its own so that
+/// every instance sees it at once: `Err(seconds)` when it would go over a
+/// limit (and then it counted nothing). However many attempts arrive
+/// together, no more than the limit get through.
+pub async fn reserve(
+    db: &sea_orm::DatabaseConnection,
+    ask: Ask<'_>,
+) -> Result<Result<(), i64>, DbErr> {
+    if ask.hits.is_empty() {
+        return Ok(Ok(()));
+    }
+    let txn = db.begin().await?;
+    let verdict = count(&txn, &[ask]).await?;
+    txn.commit().await?;
+    Ok(verdict.into_iter().next().unwrap_or(Ok(())))
 }
 
 /// Takes back the hits of one attempt counted with [`count`] that turned

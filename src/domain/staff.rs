@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use crate::auth::{Role, password, tokens};
-use crate::domain::limits::{self, Ask, Hit, Limit};
+use crate::domain::limits::{self, Ask, Limit};
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, Events};
 
@@ -200,24 +200,18 @@ pub async fn login(
     now: DateTime<Utc>,
 ) -> AppResult<Login> {
     let email = normalise_email(email);
-    let mut hits = vec![Hit {
-        bucket: limits::bucket("login:email", &email),
-        limit: policy.per_email,
-    }];
-    if let (Some(limit), Some(ip)) = (policy.per_address, client) {
-        hits.push(Hit {
-            bucket: limits::bucket("login:address", &limits::client_key(ip)),
-            limit,
-        });
-    }
+    let hits = limits::client_hits(
+        "login",
+        policy.per_address,
+        client,
+        Some(policy.per_email),
+        &email,
+    );
     let ask = Ask {
         hits: &hits,
         at: now,
     };
-    let txn = db.begin().await?;
-    let verdict = limits::count(&txn, &[ask]).await?;
-    txn.commit().await?;
-    if let Some(Err(retry_after_secs)) = verdict.into_iter().next() {
+    if let Err(retry_after_secs) = limits::reserve(db, ask).await? {
         return Ok(Login::Throttled { retry_after_secs });
     }
 

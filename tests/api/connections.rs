@@ -43,20 +43,24 @@ async fn request(addr: std::net::SocketAddr, raw: &str, wait: Duration) -> Optio
 
 const HEALTH: &str = "GET /healthz HTTP/1.1\r\nhost: test\r\nconnection: close\r\n\r\n";
 
+/// An empty clinic served on a port, its edge as `change` sets it.
+async fn serve(
+    change: impl FnOnce(&mut clinic_api::config::EdgeArgs),
+) -> (TestApp, std::net::SocketAddr) {
+    let mut config = Config::for_tests();
+    change(&mut config.edge);
+    let app = TestApp::empty().await.with_config(config).await;
+    let addr = ws::serve(app.state.clone()).await;
+    (app, addr)
+}
+
 #[tokio::test]
 async fn healthz_answers_while_many_connections_hang_half_sent() {
-    let app = TestApp::empty()
-        .await
-        .with_config(Config {
-            edge: clinic_api::config::EdgeArgs {
-                max_connections: 50,
-                header_timeout_secs: 30,
-                ..Default::default()
-            },
-            ..Config::for_tests()
-        })
-        .await;
-    let addr = ws::serve(app.state.clone()).await;
+    let (_app, addr) = serve(|edge| {
+        edge.max_connections = 50;
+        edge.header_timeout_secs = 30;
+    })
+    .await;
     // Four times the cap, each with a request begun and never finished.
     let mut hanging = Vec::new();
     for _ in 0..200 {
@@ -90,17 +94,10 @@ async fn healthz_answers_while_many_connections_hang_half_sent() {
 
 #[tokio::test]
 async fn headers_that_do_not_arrive_in_time_end_the_connection() {
-    let app = TestApp::empty()
-        .await
-        .with_config(Config {
-            edge: clinic_api::config::EdgeArgs {
-                header_timeout_secs: 1,
-                ..Default::default()
-            },
-            ..Config::for_tests()
-        })
-        .await;
-    let addr = ws::serve(app.state.clone()).await;
+    let (_app, addr) = serve(|edge| {
+        edge.header_timeout_secs = 1;
+    })
+    .await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(b"GET /healthz HTTP/1.1\r\nhost: te")
@@ -121,17 +118,10 @@ async fn headers_that_do_not_arrive_in_time_end_the_connection() {
 
 #[tokio::test]
 async fn a_body_that_does_not_arrive_in_time_is_answered_with_408() {
-    let app = TestApp::empty()
-        .await
-        .with_config(Config {
-            edge: clinic_api::config::EdgeArgs {
-                body_timeout_secs: 1,
-                ..Default::default()
-            },
-            ..Config::for_tests()
-        })
-        .await;
-    let addr = ws::serve(app.state.clone()).await;
+    let (_app, addr) = serve(|edge| {
+        edge.body_timeout_secs = 1;
+    })
+    .await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream
         .write_all(

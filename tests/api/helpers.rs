@@ -229,6 +229,26 @@ impl TestApp {
         token
     }
 
+    /// Creates a staff account with `role` and signs it in with `login`, as
+    /// the playground does; the session token.
+    pub async fn session_for(&self, role: Role) -> String {
+        let email = format!("{}@staff.example.com", uuid::Uuid::new_v4().simple());
+        let password = "a long enough password";
+        staff::create(&self.db, &email, "Test Staff", role, password.into())
+            .await
+            .expect("staff account");
+        let login = self
+            .gql(
+                "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        login.ok()["login"]["token"]
+            .as_str()
+            .expect("a session token")
+            .to_owned()
+    }
+
     /// Runs SQL behind the API's back, for arranging a case the API cannot
     /// make. Such a write is not announced, so this instance is told that
     /// public data changed, as an operator would tell it: its cached answers

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use clinic_api::auth::Role;
-use clinic_api::config::{Config, EdgeArgs};
+use clinic_api::config::Config;
 use clinic_api::domain::staff;
 use clinic_api::events::Events;
 use serde_json::{Value, json};
@@ -560,23 +560,7 @@ async fn closed_forbidden(socket: &mut Ws, within: Duration) -> String {
 async fn logging_out_closes_the_sessions_sockets_at_once() {
     let app = TestApp::with_demo().await;
     let addr = ws::serve(app.state.clone()).await;
-    let email = "desk@example.com";
-    staff::create(
-        &app.db,
-        email,
-        "Desk",
-        Role::FrontDesk,
-        "a long enough password".into(),
-    )
-    .await
-    .unwrap();
-    let login = app
-        .gql(
-            r#"mutation { login(email: "desk@example.com", password: "a long enough password") { token } }"#,
-            json!({}),
-        )
-        .await;
-    let session = login.ok()["login"]["token"].as_str().unwrap().to_owned();
+    let session = app.session_for(Role::FrontDesk).await;
     let mut socket = following(addr, &session).await;
     let reference = book(&app, 1).await;
     let heard = socket.message(Duration::from_secs(5)).await.unwrap();
@@ -793,28 +777,12 @@ async fn on_postgresql_a_logout_on_one_instance_closes_sockets_on_another() {
     }
     let other = crate::helpers::other_instance(&app, Config::for_tests()).await;
     let addr = ws::serve(other).await;
-    staff::create(
-        &app.db,
-        "desk@example.com",
-        "Desk",
-        Role::FrontDesk,
-        "a long enough password".into(),
-    )
-    .await
-    .unwrap();
-    let login = app
-        .gql(
-            r#"mutation { login(email: "desk@example.com", password: "a long enough password") { token } }"#,
-            json!({}),
-        )
-        .await;
-    let session = login.ok()["login"]["token"].as_str().unwrap().to_owned();
+    let session = app.session_for(Role::FrontDesk).await;
     let mut socket = following(addr, &session).await;
     app.gql_as(&session, "mutation { logout { ok } }", json!({}))
         .await
         .ok();
     closed_forbidden(&mut socket, Duration::from_secs(1)).await;
-    let _ = EdgeArgs::default();
 }
 
 #[tokio::test]

@@ -173,15 +173,7 @@ async fn replay_or(
 /// network) and its email, each under its own limit, in that order (the
 /// first refusal is the one told).
 fn hits(policy: &Policy, client_ip: Option<IpAddr>, email: &str) -> Vec<Hit> {
-    let ip = policy.per_ip.zip(client_ip).map(|(limit, ip)| Hit {
-        bucket: limits::bucket("booking:ip", &limits::client_key(ip)),
-        limit,
-    });
-    let email = policy.per_email.map(|limit| Hit {
-        bucket: limits::bucket("booking:email", email),
-        limit,
-    });
-    ip.into_iter().chain(email).collect()
+    limits::client_hits("booking", policy.per_ip, client_ip, policy.per_email, email)
 }
 
 /// The request a key was first used for, when it came with the same input;
@@ -352,30 +344,19 @@ pub async fn look_up_for_patient(
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<Option<booking_request::Model>, AppError> {
-    let mut hits = Vec::new();
-    if let (Some(limit), Some(ip)) = (policy.lookups_per_ip, client_ip) {
-        hits.push(Hit {
-            bucket: limits::bucket("lookup:ip", &limits::client_key(ip)),
-            limit,
-        });
-    }
-    if let Some(limit) = policy.lookups_per_email {
-        hits.push(Hit {
-            bucket: limits::bucket("lookup:email", &email.trim().to_lowercase()),
-            limit,
-        });
-    }
+    let hits = limits::client_hits(
+        "lookup",
+        policy.lookups_per_ip,
+        client_ip,
+        policy.lookups_per_email,
+        &email.trim().to_lowercase(),
+    );
     let ask = limits::Ask {
         hits: &hits,
         at: now,
     };
-    if !hits.is_empty() {
-        let txn = db.begin().await?;
-        let verdict = limits::count(&txn, &[ask]).await?;
-        txn.commit().await?;
-        if let Some(Err(retry_after_secs)) = verdict.into_iter().next() {
-            return Err(AppError::RateLimited { retry_after_secs });
-        }
+    if let Err(retry_after_secs) = limits::reserve(db, ask).await? {
+        return Err(AppError::RateLimited { retry_after_secs });
     }
     let found = find_for_patient(db, reference, email).await?;
     if found.is_some() && !hits.is_empty() {
