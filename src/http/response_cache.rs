@@ -140,7 +140,11 @@ impl Inner {
     /// The content generation now; entries of an earlier one are let go.
     fn generation(&self) -> u64 {
         let now = self.events.content_generation();
-        if self.emptied.swap(now, Ordering::AcqRel) != now {
+        // Read first: a write to the shared word on every request would
+        // bounce its cache line between the cores.
+        if self.emptied.load(Ordering::Acquire) != now
+            && self.emptied.swap(now, Ordering::AcqRel) != now
+        {
             self.entries.clear();
         }
         now

@@ -140,3 +140,22 @@ async fn a_body_that_does_not_arrive_in_time_is_answered_with_408() {
     assert!(text.contains("REQUEST_TIMEOUT"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_deadline() {
+    let (_app, addr) = serve(|edge| edge.header_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: test\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buffer = vec![0u8; 4096];
+    let n = stream.read(&mut buffer).await.unwrap();
+    assert!(String::from_utf8_lossy(&buffer[..n]).starts_with("HTTP/1.1 200"));
+    // Kept alive for a next request that never comes.
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the server closed the idle connection");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+}
