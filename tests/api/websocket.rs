@@ -836,3 +836,29 @@ async fn production_mode_and_masked_errors_hold_over_the_socket() {
     );
     assert!(!failed.to_string().contains("Zelda"), "{failed}");
 }
+
+#[tokio::test]
+async fn a_deeply_nested_document_is_refused_everywhere_and_the_server_stays_up() {
+    let app = TestApp::with_demo().await;
+    let addr = ws::serve(app.state.clone()).await;
+    let mut socket = Ws::connected(addr, json!({})).await;
+    // Deep enough to overflow the parser's stack if it ever saw it.
+    let list = format!(
+        "{{ article(slug: {}\"x\"{}) {{ title }} }}",
+        "[".repeat(1600),
+        "]".repeat(1600)
+    );
+    let deep = case(&list, "QUERY_TOO_DEEP");
+    let (posted, fetched) = over_http(&app, &deep).await;
+    assert_eq!(
+        (posted.as_str(), fetched.as_str()),
+        ("QUERY_TOO_DEEP", "QUERY_TOO_DEEP")
+    );
+    let refused = socket.run("1", &list, json!({})).await;
+    assert_eq!(code(&refused), "QUERY_TOO_DEEP", "{refused}");
+    let result = socket.run("2", ORG, json!({})).await;
+    assert_eq!(
+        result["data"]["organization"]["name"],
+        "Physical Therapy First"
+    );
+}

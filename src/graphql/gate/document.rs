@@ -15,19 +15,40 @@ use async_graphql_value::{ConstValue, Value};
 use super::Refusal;
 use crate::config::EdgeArgs;
 
+/// The deepest brackets (`{`, `[`, `(`) may nest in a document. The parser
+/// descends once per level on the stack of the thread serving the request:
+/// a few thousand levels would overflow it and end the process. A document
+/// within the depth limit nests a few dozen at most.
+pub const MAX_NESTING: usize = 64;
+
 /// The lexical tokens of a document (names, numbers, strings and
 /// punctuators), one space apart: commas, white space and comments are
 /// dropped, as GraphQL ignores them. Gives up as soon as there are more than
-/// `max`, so a huge document is refused in one pass over its bytes, before
-/// the parser sees it. The result is also what cached answers are keyed on.
+/// `max`, or brackets nest deeper than [`MAX_NESTING`], so that a huge or
+/// deeply nested document is refused in one pass over its bytes, before the
+/// parser sees it. The result is also what cached answers are keyed on.
 pub fn tokens(query: &str, max: usize) -> Result<String, Refusal> {
     let mut out = String::with_capacity(query.len());
+    let mut nesting = 0usize;
     for (count, token) in Lexer::new(query).enumerate() {
         if count == max {
             return Err(Refusal::new(
                 "TOO_MANY_TOKENS",
                 format!("the document has more than {max} tokens"),
             ));
+        }
+        match token {
+            "{" | "[" | "(" => {
+                nesting += 1;
+                if nesting > MAX_NESTING {
+                    return Err(Refusal::new(
+                        "QUERY_TOO_DEEP",
+                        format!("the document nests brackets more than {MAX_NESTING} deep"),
+                    ));
+                }
+            }
+            "}" | "]" | ")" => nesting = nesting.saturating_sub(1),
+            _ => {}
         }
         if count > 0 {
             out.push(' ');
@@ -465,6 +486,23 @@ mod tests {
         // { a ( s : """…""" ) }
         assert!(tokens(block, 8).is_ok());
         assert!(tokens(block, 7).is_err());
+    }
+
+    #[test]
+    fn brackets_nested_too_deep_are_refused_before_parsing() {
+        let list = format!("{{ x(y: {}{}) }}", "[".repeat(2000), "]".repeat(2000));
+        assert_eq!(tokens(&list, 100_000).unwrap_err().code, "QUERY_TOO_DEEP");
+        let fields = format!(
+            "{}{}",
+            "{ a ".repeat(MAX_NESTING + 1),
+            "}".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(tokens(&fields, 100_000).unwrap_err().code, "QUERY_TOO_DEEP");
+        let fine = format!("{}{}", "{ a ".repeat(MAX_NESTING), "}".repeat(MAX_NESTING));
+        assert!(tokens(&fine, 100_000).is_ok());
+        // Brackets in strings do not count.
+        let quoted = format!("{{ x(y: \"{}\") }}", "[".repeat(2000));
+        assert!(tokens(&quoted, 100_000).is_ok());
     }
 
     #[test]
