@@ -8,7 +8,10 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use crate::config::DbConfig;
 
 /// How long a pooled connection may sit idle before it is pinged on checkout.
-pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+/// Under load connections are reused within milliseconds and never pinged;
+/// one that waited longer may have been dropped meanwhile (a restart of the
+/// database, a failover), and the ping finds out before a request does.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// Opens the pool. On SQLite the file is created if missing, with foreign keys
 /// on, a busy timeout, and write-ahead logging so readers never wait for a writer.
@@ -17,7 +20,7 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::D
     options
         .max_connections(config.database_max_connections)
         .connect_timeout(Duration::from_secs(10))
-        // A connection in use is known to be alive; one idle for a while is
+        // A connection in use is known to be alive; one idle for a second is
         // pinged before use, since the server or a firewall may have dropped
         // it. Pinging on every checkout would add a round trip per statement.
         .test_before_acquire_if_idle_for(PING_AFTER_IDLE)

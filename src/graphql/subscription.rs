@@ -21,8 +21,9 @@ use crate::graphql::types::BookingRequest;
 /// is stored within seconds of its submission, so one submitted this long
 /// before the newest delivered has been delivered already, or is found.
 const CATCH_UP_MARGIN: Duration = Duration::minutes(2);
-/// The most requests one catching up delivers.
-const CATCH_UP_MAX: u64 = 500;
+/// Requests read at once while catching up, and the most pages read.
+const CATCH_UP_PAGE: u64 = 500;
+const CATCH_UP_PAGES: usize = 40;
 
 /// Everything that can be followed live.
 pub struct SubscriptionRoot;
@@ -50,21 +51,35 @@ impl SubscriptionRoot {
         let started = bookings_now();
         Ok(async_stream::stream! {
             let mut delivered = Delivered::new(started);
+            // Whether news may have been missed and the database must be
+            // read to catch up: after missed news, or a read that failed.
+            let mut behind = false;
             loop {
-                let found = match news.recv().await {
-                    Ok(Event::BookingReceived(id)) => bookings::find(&db, id)
-                        .await
-                        .map(|found| found.into_iter().collect::<Vec<_>>()),
-                    Ok(Event::Missed) | Err(RecvError::Lagged(_)) => {
-                        bookings::submitted_since(&db, delivered.floor(), CATCH_UP_MAX).await
+                let found = if behind {
+                    catch_up(&db, &mut delivered).await
+                } else {
+                    match news.recv().await {
+                        Ok(Event::BookingReceived(id)) => bookings::find(&db, id)
+                            .await
+                            .map(|found| found.into_iter().collect::<Vec<_>>()),
+                        Ok(Event::Missed) | Err(RecvError::Lagged(_)) => {
+                            behind = true;
+                            continue;
+                        }
+                        Ok(_) => continue,
+                        Err(RecvError::Closed) => break,
                     }
-                    Ok(_) => continue,
-                    Err(RecvError::Closed) => break,
                 };
                 let requests = match found {
-                    Ok(requests) => requests,
+                    Ok(requests) => {
+                        behind = false;
+                        requests
+                    }
                     Err(error) => {
+                        // Not lost: read again from the database in a moment.
                         let _ = async_graphql::ErrorExtensions::extend(&AppError::from(error));
+                        behind = true;
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                         continue;
                     }
                 };
@@ -83,6 +98,31 @@ impl SubscriptionRoot {
             }
         })
     }
+}
+
+/// Every request submitted since a margin before the newest delivered, a
+/// page at a time, however many were delivered already.
+async fn catch_up(
+    db: &sea_orm::DatabaseConnection,
+    delivered: &mut Delivered,
+) -> Result<Vec<booking_request::Model>, sea_orm::DbErr> {
+    let since = delivered.floor();
+    let mut found = Vec::new();
+    let mut after = None;
+    for _ in 0..CATCH_UP_PAGES {
+        let page = bookings::submitted_since(db, since, after, CATCH_UP_PAGE).await?;
+        let full = page.len() as u64 == CATCH_UP_PAGE;
+        after = page.last().map(|last| (last.submitted_at, last.id));
+        found.extend(page.into_iter().filter(|r| !delivered.has(r)));
+        if !full {
+            return Ok(found);
+        }
+    }
+    tracing::warn!(
+        pages = CATCH_UP_PAGES,
+        "a subscriber catching up found more requests than it reads at once; the oldest are delivered"
+    );
+    Ok(found)
 }
 
 /// Now, as booking requests store it.
@@ -138,7 +178,7 @@ impl Delivered {
         self.ids.insert(request.id, request.submitted_at);
         self.newest = self.newest.max(request.submitted_at);
         // Only those that catching up could find again are worth keeping.
-        if self.ids.len() > CATCH_UP_MAX as usize {
+        if self.ids.len() > 4 * CATCH_UP_PAGE as usize {
             self.floor();
         }
     }

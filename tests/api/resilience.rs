@@ -141,11 +141,20 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         .to_owned();
     warm(&app.state).await;
     warm(&other).await;
-    // Each of the first instance's two writer lanes holds its connection.
-    for n in 100..103 {
-        crate::ws::book(&app, n).await;
+    // Each of the first instance's two writer lanes holds its connection;
+    // and the subscriber has lately delivered more requests than catching
+    // up reads at once, so that it must read past them.
+    let warm_up = (1000..1520).map(|n| {
+        let app = &app;
+        async move {
+            let input = input_with(json!({ "email": format!("warm{n}@example.com") }));
+            app.gql(REQUEST, json!({ "input": input })).await.ok();
+        }
+    });
+    futures_util::future::join_all(warm_up).await;
+    for _ in 1000..1520 {
         socket
-            .message(Duration::from_secs(5))
+            .message(Duration::from_secs(10))
             .await
             .expect("heard a warm-up booking");
     }

@@ -154,17 +154,27 @@ pub async fn find(
     booking_request::Entity::find_by_id(id).one(db).await
 }
 
-/// Requests submitted at or after `since`, oldest first, at most `max`:
-/// what a subscriber that may have missed news looks through.
+/// Requests submitted at or after `since`, oldest first (by submission,
+/// then id), at most `max`, and after `after` when given (the last of the
+/// page before): what a subscriber that may have missed news looks through.
 pub async fn submitted_since(
     db: &DatabaseConnection,
     since: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, Uuid)>,
     max: u64,
 ) -> Result<Vec<booking_request::Model>, DbErr> {
-    booking_request::Entity::find()
-        .filter(booking_request::Column::SubmittedAt.gte(since))
-        .order_by_asc(booking_request::Column::SubmittedAt)
-        .order_by_asc(booking_request::Column::Id)
+    use booking_request::Column as C;
+    let mut query = booking_request::Entity::find().filter(C::SubmittedAt.gte(since));
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(C::SubmittedAt.gt(at))
+                .add(C::SubmittedAt.eq(at).and(C::Id.gt(id))),
+        );
+    }
+    query
+        .order_by_asc(C::SubmittedAt)
+        .order_by_asc(C::Id)
         .limit(max)
         .all(db)
         .await
