@@ -249,6 +249,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .context("cannot load the demo clinic")?;
         tracing::info!("the database was empty: loaded the demo clinic");
     }
+    // Each connection and socket is a file: a distribution's default soft
+    // limit (1,024) would cap them long before the hard one does.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(files) => tracing::debug!(files, "open files allowed"),
+        Err(error) => tracing::warn!(%error, "cannot raise the limit of open files"),
+    }
     let listener = tokio::net::TcpListener::bind(args.serve.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.serve.listen))?;

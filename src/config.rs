@@ -157,6 +157,9 @@ pub struct EdgeArgs {
     /// Operations one WebSocket may run at once.
     #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 25)]
     pub ws_max_subscriptions: usize,
+    /// WebSockets the instance holds open at once, whoever their clients.
+    #[arg(long, env = "WS_MAX_CONNECTIONS", default_value_t = 1000)]
+    pub ws_max_connections: usize,
     /// WebSockets one client address (an IPv6 /64) may hold open at once.
     #[arg(long, env = "WS_MAX_PER_ADDRESS", default_value_t = 20)]
     pub ws_max_per_address: usize,

@@ -14,7 +14,8 @@ use crate::config::DbConfig;
 pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// Opens the pool. On SQLite the file is created if missing, with foreign keys
-/// on, a busy timeout, and write-ahead logging so readers never wait for a writer.
+/// on, a busy timeout, write-ahead logging so readers never wait for a writer,
+/// and deleted content zeroed.
 pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
@@ -27,6 +28,10 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, sea_orm::D
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.foreign_keys(true)
+                // What is deleted or overwritten (a patient's details, when a
+                // request is anonymised or purged) is zeroed, not left in the
+                // file's free space.
+                .pragma("secure_delete", "ON")
                 .busy_timeout(Duration::from_secs(5))
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

@@ -57,11 +57,17 @@ pub fn init(log_level: &str, format: LogFormat) -> WorkerGuard {
 pub fn filter_for(log_level: &str) -> String {
     let level = log_level.trim().to_ascii_lowercase();
     match level.as_str() {
-        "debug" | "trace" => format!("info,clinic_api={level}"),
-        "off" | "error" | "warn" | "info" => level,
+        "debug" | "trace" => format!("info,clinic_api={level},{QUIET}"),
+        "warn" | "info" => format!("{level},{QUIET}"),
+        "off" | "error" => level,
         _ => log_level.to_owned(),
     }
 }
+
+/// What stays quiet below `error` at every bare level: the PostgreSQL
+/// driver warns of a database URL's parameters it does not know with their
+/// values, `sslpassword` included.
+const QUIET: &str = "sqlx_postgres::options=error";
 
 /// For tests: logs only when `TEST_LOG` is set, and never fails if a subscriber exists.
 pub fn init_for_tests() {
@@ -79,11 +85,20 @@ mod tests {
 
     #[test]
     fn a_bare_level_is_this_services_and_other_crates_stay_at_info_at_most() {
-        assert_eq!(filter_for("trace"), "info,clinic_api=trace");
-        assert_eq!(filter_for("debug"), "info,clinic_api=debug");
-        assert_eq!(filter_for(" DEBUG "), "info,clinic_api=debug");
-        assert_eq!(filter_for("info"), "info");
-        assert_eq!(filter_for("warn"), "warn");
+        assert_eq!(
+            filter_for("trace"),
+            format!("info,clinic_api=trace,{QUIET}")
+        );
+        assert_eq!(
+            filter_for("debug"),
+            format!("info,clinic_api=debug,{QUIET}")
+        );
+        assert_eq!(
+            filter_for(" DEBUG "),
+            format!("info,clinic_api=debug,{QUIET}")
+        );
+        assert_eq!(filter_for("info"), format!("info,{QUIET}"));
+        assert_eq!(filter_for("warn"), format!("warn,{QUIET}"));
         assert_eq!(filter_for("error"), "error");
     }
 

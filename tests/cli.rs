@@ -269,13 +269,18 @@ fn serve_works_on_postgresql_too() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut command = clinic_api(dir.path());
-    command.env("DATABASE_URL", url);
-    let server = Server::start(command);
+    // A parameter the driver does not know, which it would log with its value.
+    command.env("DATABASE_URL", format!("{url}?sslpassword=ssl7secret"));
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = Server::start_logging_to(command, Stdio::from(log));
     let (status, body) = http(&server.addr, "POST", "/graphql", ORGANIZATION);
     assert_eq!(status, 200);
     assert!(body.contains("Physical Therapy First"), "{body}");
     assert!(!dir.path().join("clinic.db").exists());
     server.terminate();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!log.contains("ssl7secret"), "{log}");
 }
 
 /// Runs a command with `input` on standard input.
@@ -604,6 +609,12 @@ fn purge_anonymises_stale_open_requests(dir: &Path, url: &str, wal: Option<&Path
     if let Some(wal) = wal {
         let size = std::fs::metadata(wal).expect("the log is there").len();
         assert_eq!(size, 0, "the write-ahead log holds {size} bytes");
+        // What was deleted or overwritten is not left in the file's free space.
+        let file = std::fs::read(wal.with_extension("db")).unwrap();
+        let holds = |text: &str| file.windows(text.len()).any(|w| w == text.as_bytes());
+        for gone in ["PTF-FINISH", "key-PTF-STALEN", "key-PTF-FINISH"] {
+            assert!(!holds(gone), "the database file still holds {gone:?}");
+        }
     }
     assert!(
         said.contains("deleted 1 finished") && said.contains("anonymised 2 open"),

@@ -6,21 +6,26 @@
 //! as long as it likes: with enough of them nothing else gets in, `/healthz`
 //! included. So a request's headers must arrive within
 //! `HEADER_READ_TIMEOUT_SECONDS` (hyper closes the connection otherwise, and
-//! an idle keep-alive connection after as long), and at `MAX_CONNECTIONS`
+//! an idle keep-alive connection after as long; a connection that sends
+//! nothing at all is closed here after as long), and at `MAX_CONNECTIONS`
 //! (or when the process runs out of file descriptors) a new connection
-//! pushes out the oldest one that is not in the middle of a request, so
-//! that a client who sends a whole request is served while the half-sent
-//! ones wait. A connection upgraded to a WebSocket leaves the count here;
-//! sockets have their own caps ([`super::websocket`]).
+//! pushes out the oldest one that is not answering a request whose body has
+//! arrived whole, so that a client who sends a whole request is served while
+//! the half-sent ones wait. A connection upgraded to a WebSocket leaves the
+//! count here; sockets have their own caps ([`super::websocket`]).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
+use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -39,8 +44,10 @@ pub struct Limits {
 
 /// One connection, as the cap sees it.
 struct Connection {
-    /// Requests being answered on it now.
+    /// Requests being answered on it now, whose body has arrived whole.
     busy: AtomicUsize,
+    /// Requests it has begun (their headers arrived).
+    begun: AtomicUsize,
     /// Told when the connection is pushed out for a newer one.
     evicted: Notify,
 }
@@ -86,19 +93,64 @@ impl Connections {
     }
 }
 
-/// Counts a request on its connection while it is answered.
-struct Busy(Arc<Connection>);
+/// A request on its connection: counted as busy once its body has arrived
+/// whole (at once for a request without one), until it is answered.
+struct Busy {
+    connection: Arc<Connection>,
+    counted: AtomicBool,
+}
 
 impl Busy {
-    fn start(connection: &Arc<Connection>) -> Self {
-        connection.busy.fetch_add(1, Ordering::AcqRel);
-        Self(connection.clone())
+    fn start(connection: &Arc<Connection>) -> Arc<Self> {
+        connection.begun.fetch_add(1, Ordering::AcqRel);
+        Arc::new(Self {
+            connection: connection.clone(),
+            counted: AtomicBool::new(false),
+        })
+    }
+
+    fn body_arrived(&self) {
+        if !self.counted.swap(true, Ordering::AcqRel) {
+            self.connection.busy.fetch_add(1, Ordering::AcqRel);
+        }
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+        if *self.counted.get_mut() {
+            self.connection.busy.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// A request's body, which tells its [`Busy`] when it has arrived whole.
+struct Watched {
+    body: Incoming,
+    busy: Arc<Busy>,
+}
+
+impl http_body::Body for Watched {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, hyper::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.body.is_end_stream() {
+            self.busy.body_arrived();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }
 
@@ -120,6 +172,7 @@ pub async fn serve(
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     let mut next_id = 0u64;
+    let mut warned: Option<Instant> = None;
     loop {
         let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
@@ -127,8 +180,12 @@ pub async fn serve(
                 Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors (or another passing error):
-                    // make room, and try again in a moment.
-                    tracing::warn!(%error, "cannot accept a connection");
+                    // make room, and try again in a moment. Said once a
+                    // second at most: it may happen a thousand times.
+                    if warned.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+                        tracing::warn!(%error, "cannot accept a connection");
+                        warned = Some(Instant::now());
+                    }
                     connections.evict_oldest_idle();
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
@@ -146,15 +203,24 @@ pub async fn serve(
         let id = next_id;
         let connection = Arc::new(Connection {
             busy: AtomicUsize::new(0),
+            begun: AtomicUsize::new(0),
             evicted: Notify::new(),
         });
         connections.add(id, connection.clone());
         // The router as this connection's service: each request learns the
-        // peer's address, and counts as busy until it is answered.
+        // peer's address, and counts as busy once its body has arrived.
         let (app_here, counted) = (app.clone(), connection.clone());
-        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
             let mut app = app_here.clone();
             let busy = Busy::start(&counted);
+            if request.body().is_end_stream() {
+                busy.body_arrived();
+            }
+            let watched = busy.clone();
+            let mut request = request.map(move |body| Watched {
+                body,
+                busy: watched,
+            });
             request.extensions_mut().insert(ConnectInfo(peer));
             async move {
                 let response = tower_service::Service::call(&mut app, request).await;
@@ -167,11 +233,22 @@ pub async fn serve(
             .into_owned();
         let serving = graceful.watch(serving);
         let connections = connections.clone();
+        let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
+            // A connection that sends nothing is closed like one whose
+            // headers do not arrive in time (hyper's timer starts with the
+            // first byte).
+            let silent = async {
+                tokio::time::sleep(header_timeout).await;
+                if connection.begun.load(Ordering::Acquire) > 0 {
+                    std::future::pending::<()>().await;
+                }
+            };
             tokio::select! {
                 _ = serving => {}
                 // Dropping the connection closes it.
                 () = connection.evicted.notified() => {}
+                () = silent => {}
             }
             connections.remove(id);
         });

@@ -17,8 +17,9 @@
 //!   4408); a bad token there closes with 4403; an operation before the
 //!   acknowledgement with 4401; a malformed message with 4400; a second
 //!   `connection_init` with 4429; an id in use with 4409.
-//! - A client address holds at most `WS_MAX_PER_ADDRESS` sockets (beyond
-//!   them 1013, try again later) and each runs at most
+//! - The instance holds at most `WS_MAX_CONNECTIONS` sockets, and a client
+//!   address at most `WS_MAX_PER_ADDRESS` (beyond them 1013, try again
+//!   later); each socket runs at most
 //!   `WS_MAX_SUBSCRIPTIONS` operations at once (beyond them the operation
 //!   is refused with `TOO_MANY_SUBSCRIPTIONS`).
 //! - Pings every `WS_KEEPALIVE_SECONDS`; a socket that answers nothing for
@@ -43,7 +44,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use futures_util::stream::{BoxStream, SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
@@ -77,57 +78,66 @@ const MAX_ID: usize = 128;
 const RECHECK_SHARED: Duration = Duration::from_secs(30);
 const RECHECK_LOCAL: Duration = Duration::from_secs(1);
 
-/// The open WebSockets of this instance: how many each client address
-/// holds, and the signal that the server is shutting down.
+/// The open WebSockets of this instance: how many in all and how many each
+/// client address holds, and the signal that the server is shutting down.
 pub struct Sockets {
-    by_address: Mutex<HashMap<String, usize>>,
+    open: Mutex<Open>,
     closing: watch::Sender<bool>,
+}
+
+#[derive(Default)]
+struct Open {
+    total: usize,
+    by_address: HashMap<String, usize>,
 }
 
 impl Default for Sockets {
     fn default() -> Self {
         Self {
-            by_address: Mutex::default(),
+            open: Mutex::default(),
             closing: watch::channel(false).0,
         }
     }
 }
 
 impl Sockets {
-    /// Counts a socket of `key`, unless it holds `max` already.
-    fn enter(&self, key: &str, max: usize) -> bool {
-        let mut open = self
-            .by_address
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let count = open.entry(key.to_owned()).or_insert(0);
-        if *count >= max {
+    /// Counts a socket of the client `key` (if known), unless there are
+    /// `max` in all, or the client holds `per_address` already.
+    fn enter(&self, key: Option<&str>, max: usize, per_address: usize) -> bool {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        if open.total >= max {
             return false;
         }
-        *count += 1;
+        if let Some(key) = key {
+            let count = open.by_address.entry(key.to_owned()).or_insert(0);
+            if *count >= per_address {
+                return false;
+            }
+            *count += 1;
+        }
+        open.total += 1;
         true
     }
 
-    fn leave(&self, key: &str) {
-        let mut open = self
-            .by_address
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = open.get_mut(key) {
+    fn leave(&self, key: Option<&str>) {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.total = open.total.saturating_sub(1);
+        if let Some(key) = key
+            && let Some(count) = open.by_address.get_mut(key)
+        {
             *count = count.saturating_sub(1);
             if *count == 0 {
-                open.remove(key);
+                open.by_address.remove(key);
             }
         }
     }
 
     /// Sockets open now.
     pub fn open(&self) -> usize {
-        self.by_address
+        self.open
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .sum()
+            .total
     }
 
     /// Closes every socket (1001, going away): the server is shutting down.
@@ -136,15 +146,15 @@ impl Sockets {
     }
 }
 
-/// A socket counted against its address until it is dropped.
+/// A socket counted until it is dropped.
 struct Held {
     state: AppState,
-    key: String,
+    key: Option<String>,
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        self.state.sockets.leave(&self.key);
+        self.state.sockets.leave(self.key.as_deref());
     }
 }
 
@@ -290,17 +300,18 @@ impl Close {
 async fn serve(socket: WebSocket, state: AppState, client: Option<IpAddr>, request_id: String) {
     let (mut sink, mut stream) = socket.split();
     let edge = &state.config.edge;
-    let _held = match client.map(client_key) {
-        Some(key) if !state.sockets.enter(&key, edge.ws_max_per_address) => {
-            let close = Close::new(1013, "too many connections from this address");
-            send_close(&mut sink, close).await;
-            return;
-        }
-        Some(key) => Some(Held {
-            state: state.clone(),
-            key,
-        }),
-        None => None,
+    let key = client.map(client_key);
+    if !state.sockets.enter(
+        key.as_deref(),
+        edge.ws_max_connections,
+        edge.ws_max_per_address,
+    ) {
+        let close = Close::new(1013, "too many connections; try again later");
+        return send_close(&mut sink, close).await;
+    }
+    let _held = Held {
+        state: state.clone(),
+        key,
     };
     let init = Duration::from_secs(edge.ws_init_timeout_secs);
     let credentials = match tokio::time::timeout(init, initialise(&mut sink, &mut stream)).await {
@@ -322,7 +333,7 @@ async fn serve(socket: WebSocket, state: AppState, client: Option<IpAddr>, reque
             return send_close(&mut sink, Close::new(1011, "internal server error")).await;
         }
     };
-    if send(&mut sink, json!({ "type": "connection_ack" }))
+    if send(&mut sink, &json!({ "type": "connection_ack" }))
         .await
         .is_err()
     {
@@ -357,7 +368,7 @@ async fn initialise(sink: &mut Sink, stream: &mut Source) -> Result<Option<Strin
                 return credentials(payload.as_ref()).map_err(Some);
             }
             ClientMessage::Ping { payload } => {
-                if send(sink, pong(payload)).await.is_err() {
+                if send(sink, &pong(payload)).await.is_err() {
                     return Err(None);
                 }
             }
@@ -431,9 +442,25 @@ async fn next_message(stream: &mut Source) -> Result<Incoming, Option<Close>> {
     }
 }
 
-async fn send(sink: &mut Sink, message: Value) -> Result<(), axum::Error> {
-    sink.send(Message::Text(Utf8Bytes::from(message.to_string())))
-        .await
+/// The longest a message may wait for the client to take it: one that reads
+/// nothing for this long is gone, and what it would be sent is not kept.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a message did not go out.
+struct Gone;
+
+/// Sends `message` (serialized as it is, keeping its fields' order) within
+/// [`SEND_TIMEOUT`].
+async fn send(sink: &mut Sink, message: &impl Serialize) -> Result<(), Gone> {
+    let text = serde_json::to_string(message).map_err(|_| Gone)?;
+    send_frame(sink, Message::Text(Utf8Bytes::from(text))).await
+}
+
+async fn send_frame(sink: &mut Sink, frame: Message) -> Result<(), Gone> {
+    match tokio::time::timeout(SEND_TIMEOUT, sink.send(frame)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) | Err(_) => Err(Gone),
+    }
 }
 
 async fn send_close(sink: &mut Sink, Close(code, reason): Close) {
@@ -441,9 +468,22 @@ async fn send_close(sink: &mut Sink, Close(code, reason): Close) {
         code,
         reason: Utf8Bytes::from(reason),
     };
-    // The client may be gone already.
-    let _ = sink.send(Message::Close(Some(frame))).await;
-    let _ = sink.close().await;
+    // The client may be gone already, or read nothing.
+    let closing = async {
+        let _ = sink.send(Message::Close(Some(frame))).await;
+        let _ = sink.close().await;
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), closing).await;
+}
+
+/// A message about an operation, as graphql-transport-ws frames it.
+#[derive(Serialize)]
+struct About<'a, P: Serialize> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<P>,
 }
 
 /// An operation's results as they come, then `None` when it has no more.
@@ -513,7 +553,7 @@ impl Session {
                     if heard.elapsed() > keepalive_every * 2 {
                         return Some(Close::new(1001, "no answer to keep-alive pings"));
                     }
-                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    if send_frame(sink, Message::Ping(Default::default())).await.is_err() {
                         return None;
                     }
                 }
@@ -588,7 +628,7 @@ impl Session {
             ClientMessage::ConnectionInit { .. } => {
                 Err(Some(Close::new(4429, "Too many initialisation requests")))
             }
-            ClientMessage::Ping { payload } => send(sink, pong(payload)).await.map_err(|_| None),
+            ClientMessage::Ping { payload } => send(sink, &pong(payload)).await.map_err(|_| None),
             ClientMessage::Pong { .. } => Ok(()),
             ClientMessage::Complete { id } => {
                 self.operations.remove(&id);
@@ -676,8 +716,12 @@ impl Session {
     ) -> Result<(), Option<Close>> {
         outcome.error_codes = vec![refusal.code.to_owned()];
         self.log(&outcome, started);
-        let message = json!({ "id": id, "type": "error", "payload": [refusal.to_error()] });
-        send(sink, message).await.map_err(|_| None)
+        let message = About {
+            id,
+            kind: "error",
+            payload: Some([refusal.to_error()]),
+        };
+        send(sink, &message).await.map_err(|_| None)
     }
 
     /// Sends what an operation produced: a result as `next` (or, for a
@@ -687,16 +731,21 @@ impl Session {
         sink: &mut Sink,
         id: String,
         result: Option<Result<Executed, Refusal>>,
-    ) -> Result<(), axum::Error> {
+    ) -> Result<(), Gone> {
         let first = self
             .started
             .get_mut(&id)
             .map(|(started, outcome)| (*started, std::mem::take(outcome)));
-        let message = match result {
+        match result {
             None => {
                 self.started.remove(&id);
                 self.operations.remove(&id);
-                json!({ "id": id, "type": "complete" })
+                let complete: About<'_, ()> = About {
+                    id: &id,
+                    kind: "complete",
+                    payload: None,
+                };
+                send(sink, &complete).await
             }
             Some(Err(refusal)) => {
                 if let Some((started, mut outcome)) = first.filter(|(_, o)| o.kind.is_some()) {
@@ -705,7 +754,12 @@ impl Session {
                 }
                 self.started.remove(&id);
                 self.operations.remove(&id);
-                json!({ "id": id, "type": "error", "payload": [refusal.to_error()] })
+                let error = About {
+                    id: &id,
+                    kind: "error",
+                    payload: Some([refusal.to_error()]),
+                };
+                send(sink, &error).await
             }
             Some(Ok(executed)) => {
                 if let Some((started, mut outcome)) = first.filter(|(_, o)| o.kind.is_some()) {
@@ -715,17 +769,22 @@ impl Session {
                 if executed.request_error {
                     self.started.remove(&id);
                     self.operations.remove(&id);
-                    let errors = serde_json::to_value(&executed.response.errors)
-                        .unwrap_or_else(|_| json!([]));
-                    json!({ "id": id, "type": "error", "payload": errors })
+                    let error = About {
+                        id: &id,
+                        kind: "error",
+                        payload: Some(&executed.response.errors),
+                    };
+                    send(sink, &error).await
                 } else {
-                    let payload =
-                        serde_json::to_value(&executed.response).unwrap_or_else(|_| json!({}));
-                    json!({ "id": id, "type": "next", "payload": payload })
+                    let next = About {
+                        id: &id,
+                        kind: "next",
+                        payload: Some(&executed.response),
+                    };
+                    send(sink, &next).await
                 }
             }
-        };
-        send(sink, message).await
+        }
     }
 
     /// One access-log line per operation, when its first result (or its

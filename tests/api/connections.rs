@@ -163,3 +163,41 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_deadline() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_after_the_header_deadline() {
+    let (_app, addr) = serve(|edge| edge.header_timeout_secs = 1).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the server closed the silent connection");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn healthz_answers_while_many_bodies_hang_half_sent() {
+    let (_app, addr) = serve(|edge| {
+        edge.max_connections = 50;
+        edge.body_timeout_secs = 30;
+    })
+    .await;
+    let mut hanging = Vec::new();
+    for _ in 0..200 {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(
+                b"POST /graphql HTTP/1.1\r\nhost: test\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"query\":",
+            )
+            .await
+            .unwrap();
+        hanging.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let answer = request(addr, HEALTH, Duration::from_secs(5)).await;
+    assert_eq!(answer.as_deref(), Some("HTTP/1.1 200 OK"));
+}

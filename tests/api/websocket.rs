@@ -185,12 +185,21 @@ async fn queries_and_mutations_run_over_the_socket_and_root_fields_keep_their_or
             json!({}),
         )
         .await;
-    let keys: Vec<&str> = result["data"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    assert_eq!(result["data"].as_object().unwrap().len(), 3);
+    socket
+        .subscribe(
+            "ordered",
+            "{ therapists(first: 1) { totalCount } services { slug } organization { name } }",
+            json!({}),
+        )
+        .await;
+    let text = socket.text(Duration::from_secs(5)).await.unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+    assert!(
+        at("therapists") < at("services") && at("services") < at("organization"),
+        "{text}"
+    );
+    socket.message(Duration::from_secs(5)).await; // complete
     // Over the socket as over HTTP, below: in the order asked for, although
     // the schema keeps the clinic's fields before the directory's.
     let raw = app
@@ -210,7 +219,6 @@ async fn queries_and_mutations_run_over_the_socket_and_root_fields_keep_their_or
         at("therapists") < at("services") && at("services") < at("organization"),
         "{raw}"
     );
-    assert_eq!(keys.len(), 3);
 
     let booked = socket
         .run(
@@ -861,4 +869,48 @@ async fn a_deeply_nested_document_is_refused_everywhere_and_the_server_stays_up(
         result["data"]["organization"]["name"],
         "Physical Therapy First"
     );
+}
+
+#[tokio::test]
+async fn the_instance_holds_at_most_its_sockets_in_all() {
+    let app = app_with(|c| c.edge.ws_max_connections = 2).await;
+    let addr = ws::serve(app.state.clone()).await;
+    let _first = Ws::connected(addr, json!({})).await;
+    let _second = Ws::connected(addr, json!({})).await;
+    let mut third = Ws::open(addr).await;
+    assert_eq!(
+        third.closed(Duration::from_secs(5)).await.map(|c| c.0),
+        Some(1013)
+    );
+}
+
+#[tokio::test]
+async fn an_answer_carries_at_most_fifty_errors_and_a_failed_root_field_is_null() {
+    let app = TestApp::with_demo().await;
+    let addr = ws::serve(app.state.clone()).await;
+    let mut socket = Ws::connected(addr, json!({})).await;
+    let fields: String = (0..200).map(|n| format!("nosuchfield{n} ")).collect();
+    let many = format!("{{ {fields} }}");
+    let refused = socket.run("1", &many, json!({})).await;
+    let errors = refused["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 51, "{refused}");
+    assert_eq!(errors[50]["extensions"]["code"], "TOO_MANY_ERRORS");
+    assert!(
+        errors[50]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("150 more")
+    );
+    let over_http = app.gql(&many, json!({})).await;
+    assert_eq!(over_http.errors.len(), 51);
+
+    let query = r#"{ organization { name } bookingRequest(id: "00000000-0000-0000-0000-000000000000") { reference } }"#;
+    for result in [socket.run("2", query, json!({})).await, {
+        let res = app.gql(query, json!({})).await;
+        json!({ "data": res.data, "errors": res.errors })
+    }] {
+        let data = result["data"].as_object().expect("data");
+        assert_eq!(data.get("bookingRequest"), Some(&Value::Null), "{result}");
+        assert_eq!(code(&result), "UNAUTHENTICATED");
+    }
 }

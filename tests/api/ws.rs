@@ -151,6 +151,17 @@ impl Ws {
         }
     }
 
+    /// The next protocol message as the server wrote it (pings skipped).
+    pub async fn text(&mut self, wait: Duration) -> Option<String> {
+        loop {
+            match timeout(wait, self.stream.next()).await.ok()?? {
+                Ok(Message::Text(text)) => return Some(text.to_string()),
+                Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+                _ => return None,
+            }
+        }
+    }
+
     /// The next protocol message (pings skipped), or `None` if none comes
     /// within `wait` or the socket closed.
     pub async fn message(&mut self, wait: Duration) -> Option<Value> {

@@ -31,7 +31,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Name, Response, ServerError, Value, Variables};
 use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
@@ -69,6 +69,9 @@ impl Refusal {
         serde_json::json!({ "message": self.message, "extensions": extensions })
     }
 }
+
+/// The most errors an answer carries; the rest are counted in one more.
+const MAX_ERRORS: usize = 50;
 
 /// How a request arrived, for what each transport may carry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,6 +132,8 @@ pub struct Checked {
     name: Option<String>,
     root_keys: Vec<Name>,
     remember: Option<(ToRemember, String)>,
+    /// A document parsed for this request, to keep once it has run.
+    keep: Option<(String, ExecutableDocument)>,
 }
 
 impl Checked {
@@ -222,7 +227,7 @@ impl Gate {
             remember,
             ..
         } = admitted;
-        let doc = self.documents.parse(&query).map_err(|error| {
+        let (doc, kept) = self.documents.parse(&query).map_err(|error| {
             Refusal::new(
                 "GRAPHQL_PARSE_FAILED",
                 format!("the document is not valid GraphQL: {error}"),
@@ -273,6 +278,7 @@ impl Gate {
         document::check_literals(&doc)?;
         let root_keys = document::root_keys(&doc, &op.node);
         let remember = remember.map(|r| (r, query.clone()));
+        let keep = (!kept).then(|| (query.clone(), doc.clone()));
         let mut request =
             async_graphql::Request::new(query).variables(Variables::from_json(variables));
         if let Some(name) = operation_name {
@@ -285,6 +291,7 @@ impl Gate {
             name,
             root_keys,
             remember,
+            keep,
         })
     }
 
@@ -296,6 +303,7 @@ impl Gate {
             request,
             root_keys,
             remember,
+            keep,
             ..
         } = checked;
         let request_id = caller.info.request_id.clone();
@@ -305,10 +313,8 @@ impl Gate {
         match tokio::time::timeout(timeout, execution).await {
             Ok(Ok(response)) => {
                 let executed = finish(response, &root_keys, request_id.as_deref());
-                if !executed.request_error
-                    && let Some((remember, text)) = remember
-                {
-                    self.persisted.remember(remember, &text);
+                if !executed.request_error {
+                    self.ran(remember, keep);
                 }
                 Ok(executed)
             }
@@ -335,27 +341,46 @@ impl Gate {
         let Checked {
             request,
             root_keys,
-            mut remember,
+            remember,
+            keep,
             ..
         } = checked;
+        let mut ran = Some((remember, keep));
         let request_id = caller.info.request_id.clone();
         let request = with_caller(request, caller);
-        let persisted = self.persisted.clone();
+        let gate = self.clone();
         let responses = AssertUnwindSafe(self.schema.execute_stream(request)).catch_unwind();
         responses
             .map(move |item| match item {
                 Ok(response) => {
                     let executed = finish(response, &root_keys, request_id.as_deref());
                     if !executed.request_error
-                        && let Some((remember, text)) = remember.take()
+                        && let Some((remember, keep)) = ran.take()
                     {
-                        persisted.remember(remember, &text);
+                        gate.ran(remember, keep);
                     }
                     Ok(executed)
                 }
                 Err(_panic) => Err(panicked(request_id.clone())),
             })
             .boxed()
+    }
+}
+
+impl Gate {
+    /// A document ran without a request error: it may be kept, by its text
+    /// and, when sent with one, by its hash.
+    fn ran(
+        &self,
+        remember: Option<(ToRemember, String)>,
+        keep: Option<(String, ExecutableDocument)>,
+    ) {
+        if let Some((remember, text)) = remember {
+            self.persisted.remember(remember, &text);
+        }
+        if let Some((text, doc)) = keep {
+            self.documents.keep(text, doc);
+        }
     }
 }
 
@@ -390,7 +415,7 @@ pub fn kind_name(kind: OperationType) -> &'static str {
 }
 
 /// The name of a document's only operation, for the log.
-fn single_name(doc: &async_graphql::parser::types::ExecutableDocument) -> Option<String> {
+fn single_name(doc: &ExecutableDocument) -> Option<String> {
     let mut names = doc.operations.iter().map(|(name, _)| name);
     match (names.next(), names.next()) {
         (Some(Some(name)), None) => Some(name.to_string()),
@@ -405,21 +430,41 @@ fn finish(mut response: Response, root_keys: &[Name], request_id: Option<&str>) 
     let request_error = response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    if response.errors.len() > MAX_ERRORS {
+        // A document of a few kilobytes can make thousands of errors: the
+        // answer need not be hundreds of times the question.
+        let left_out = response.errors.len() - MAX_ERRORS;
+        response.errors.truncate(MAX_ERRORS);
+        let mut note = ServerError::new(format!("{left_out} more errors left out"), None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", "TOO_MANY_ERRORS");
+        note.extensions = Some(extensions);
+        response.errors.push(note);
+    }
     let mut error_codes = Vec::with_capacity(response.errors.len());
     for error in &mut response.errors {
         error_codes.push(coded(error, request_error, request_id));
     }
-    if let Value::Object(data) = &mut response.data
-        && data.len() > 1
-    {
-        let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(data.len());
-        for key in root_keys {
-            if let Some((key, value)) = data.shift_remove_entry(key) {
-                ordered.insert(key, value);
+    if let Value::Object(data) = &mut response.data {
+        // A root field that failed is null, as the specification has it.
+        for error in &response.errors {
+            if let Some(async_graphql::PathSegment::Field(key)) = error.path.first()
+                && root_keys.iter().any(|k| k.as_str() == key)
+                && !data.contains_key(key.as_str())
+            {
+                data.insert(Name::new(key), Value::Null);
             }
         }
-        ordered.extend(std::mem::take(data));
-        *data = ordered;
+        if data.len() > 1 {
+            let mut ordered = async_graphql::indexmap::IndexMap::with_capacity(data.len());
+            for key in root_keys {
+                if let Some((key, value)) = data.shift_remove_entry(key) {
+                    ordered.insert(key, value);
+                }
+            }
+            ordered.extend(std::mem::take(data));
+            *data = ordered;
+        }
     }
     Executed {
         response,
