@@ -54,6 +54,21 @@ async fn serve(
     (app, addr)
 }
 
+/// Reads what the server still sends until it closes the connection, which
+/// must happen within three seconds.
+async fn closed_soon(stream: &mut TcpStream) -> Vec<u8> {
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the server did not close the connection");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "closed after {:?}",
+        started.elapsed()
+    );
+    rest
+}
+
 #[tokio::test]
 async fn healthz_answers_while_many_connections_hang_half_sent() {
     let (_app, addr) = serve(|edge| {
@@ -103,15 +118,7 @@ async fn headers_that_do_not_arrive_in_time_end_the_connection() {
         .write_all(b"GET /healthz HTTP/1.1\r\nhost: te")
         .await
         .unwrap();
-    let started = Instant::now();
-    let mut rest = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
-    assert!(read.is_ok(), "the server closed the connection");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    let rest = closed_soon(&mut stream).await;
     // Whatever it said, it was not an answer to the request.
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
 }
@@ -153,30 +160,14 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_deadline() {
     let n = stream.read(&mut buffer).await.unwrap();
     assert!(String::from_utf8_lossy(&buffer[..n]).starts_with("HTTP/1.1 200"));
     // Kept alive for a next request that never comes.
-    let started = Instant::now();
-    let mut rest = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
-    assert!(read.is_ok(), "the server closed the idle connection");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    closed_soon(&mut stream).await;
 }
 
 #[tokio::test]
 async fn a_connection_that_sends_nothing_is_closed_after_the_header_deadline() {
     let (_app, addr) = serve(|edge| edge.header_timeout_secs = 1).await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let started = Instant::now();
-    let mut rest = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
-    assert!(read.is_ok(), "the server closed the silent connection");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    closed_soon(&mut stream).await;
 }
 
 #[tokio::test]
