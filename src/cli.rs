@@ -13,7 +13,7 @@ use crate::config::{Config, DbConfig, ServeConfig, TokenArgs};
 use crate::domain::bookings;
 use crate::domain::staff as domain_staff;
 use crate::events::Events;
-use crate::{app, db, demo, graphql};
+use crate::{db, demo, graphql, http};
 
 /// The GraphQL API of a physical-therapy and medical-massage clinic: articles,
 /// the staff directory, services, locations and booking requests.
@@ -284,11 +284,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("  Playground: http://{addr}/graphiql");
     }
     println!("  Health:     http://{addr}/healthz, http://{addr}/readyz");
-    let state = app::AppState::new(db.clone(), config)
+    let state = http::AppState::new(db.clone(), config)
         .await
         .context("cannot listen for events on the database")?;
     tokio::spawn(prune_every_hour(db));
-    app::serve(listener, state).await?;
+    http::serve(listener, state).await?;
     Ok(())
 }
 

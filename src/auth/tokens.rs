@@ -33,7 +33,7 @@ pub fn looks_like_token(token: &str) -> bool {
 
 /// What is stored instead of the token.
 pub fn hash(token: &str) -> String {
-    crate::domain::sha256_hex(token.as_bytes())
+    crate::digest::sha256_hex(token.as_bytes())
 }
 
 /// Stores a new token for `staff_id` and returns it; the token itself is not kept.

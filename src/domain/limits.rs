@@ -26,7 +26,7 @@ pub struct Limit {
 /// A bucket name that does not reveal what it counts: `scope:` then a hash of
 /// the value (an IP address, an email).
 pub fn bucket(scope: &str, value: &str) -> String {
-    let hex = super::sha256_hex(format!("{scope}\u{0}{value}").as_bytes());
+    let hex = crate::digest::sha256_hex(format!("{scope}\u{0}{value}").as_bytes());
     format!("{scope}:{}", &hex[..32])
 }
 

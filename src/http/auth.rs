@@ -4,7 +4,7 @@
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::Utc;
 
-use crate::app::AppState;
+use super::AppState;
 use crate::auth::{self, TokenProblem, Viewer};
 use crate::error::AppError;
 

@@ -25,7 +25,7 @@ pub fn policy(hints: CacheControl, anonymous: bool, query: bool, ok: bool) -> St
 
 /// A strong ETag for a body.
 pub fn etag(body: &[u8]) -> String {
-    let hex = crate::domain::sha256_hex(body);
+    let hex = crate::digest::sha256_hex(body);
     format!("\"{}\"", &hex[..32])
 }
 

@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
-use crate::app::AppState;
+use super::AppState;
 
 /// The client's address: the peer of the connection, or, behind a trusted
 /// reverse proxy, the address it appended to `X-Forwarded-For`. IPv4

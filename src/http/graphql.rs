@@ -24,11 +24,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::AppState;
 use super::client::ClientAddr;
 use super::outcome::{GraphqlOutcome, REQUEST_ID};
 use super::response_cache::{Cached, ResponseCache};
 use super::{auth, caching};
-use crate::app::AppState;
 use crate::graphql::RequestInfo;
 use crate::graphql::gate::{self, Ask, Caller, Executed, Refusal, Transport};
 

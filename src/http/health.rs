@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::app::AppState;
+use super::AppState;
 
 /// The process is up and serving HTTP.
 pub async fn live() -> &'static str {

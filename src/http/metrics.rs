@@ -18,8 +18,8 @@ use prometheus::{
 };
 use sea_orm::{DatabaseConnection, DatabaseConnectionType};
 
+use super::AppState;
 use super::outcome::GraphqlOutcome;
-use crate::app::AppState;
 
 /// The label of a request that matched no route.
 pub const UNMATCHED: &str = "unmatched";

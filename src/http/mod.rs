@@ -10,16 +10,27 @@ pub mod observe;
 pub mod outcome;
 mod playground;
 pub mod response_cache;
+mod security;
 pub mod server;
+pub mod state;
 pub mod websocket;
 
 use axum::Router;
 use axum::routing::get;
 
-use crate::app::AppState;
+pub use server::{serve, serve_until};
+pub use state::AppState;
 
+/// The whole HTTP application: the routes, CORS for the configured origins,
+/// and security headers on every response.
+pub fn build_app(state: AppState) -> Router {
+    let cors = security::cors(&state.config.edge.cors_allowed_origins);
+    router(state)
+        .layer(axum::middleware::map_response(security::headers))
+        .layer(cors)
+}
 /// Every route of the service.
-pub fn router(state: AppState) -> Router {
+fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphiql", get(playground::page))

@@ -33,9 +33,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+use super::AppState;
+
 /// How a server guards its connections.
 #[derive(Clone, Copy, Debug)]
-pub struct Limits {
+pub struct ConnectionLimits {
     /// The longest a request's headers may take to arrive.
     pub header_timeout: Duration,
     /// Connections served at once.
@@ -154,12 +156,61 @@ impl http_body::Body for Watched {
     }
 }
 
+/// Serves the state's app on `listener` until Ctrl-C or SIGTERM, then
+/// closes its WebSockets and lets requests in flight finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let edge = &state.config.edge;
+    let limits = ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(edge.header_timeout_secs.max(1)),
+        max_connections: edge.max_connections.max(1),
+    };
+    let sockets = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        sockets.sockets.close_all();
+    };
+    accept_connections(listener, super::build_app(state), limits, shutdown).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets the
 /// requests in flight finish.
-pub async fn serve(
+async fn accept_connections(
     listener: TcpListener,
     app: Router,
-    limits: Limits,
+    limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut builder = Builder::new(TokioExecutor::new());

@@ -51,11 +51,11 @@ use tokio::sync::watch;
 use tokio_stream::StreamMap;
 use tracing::Instrument;
 
+use super::AppState;
 use super::client::ClientAddr;
 use super::metrics;
 use super::observe::ACCESS_LOG;
 use super::outcome::{GraphqlOutcome, REQUEST_ID};
-use crate::app::AppState;
 use crate::auth::{self, Viewer};
 use crate::domain::limits::client_key;
 use crate::events::Event;

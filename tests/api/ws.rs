@@ -20,7 +20,7 @@ pub type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub async fn serve(state: AppState) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(clinic_api::app::serve_until(
+    tokio::spawn(clinic_api::serve_until(
         listener,
         state,
         std::future::pending(),

@@ -204,7 +204,7 @@ async fn replay(
 fn fingerprint(input: &BookingInput) -> Result<String, AppError> {
     let json = serde_json::to_vec(input)
         .map_err(|_| AppError::Internal("a booking form could not be fingerprinted".into()))?;
-    Ok(crate::domain::sha256_hex(&json))
+    Ok(crate::digest::sha256_hex(&json))
 }
 
 fn check_key(key: &str) -> WriteResult<()> {

@@ -72,7 +72,7 @@ struct PersistedQueryExtension {
 
 /// The SHA-256 of a document, in lower-case hex.
 pub fn hash(query: &str) -> String {
-    crate::domain::sha256_hex(query.as_bytes())
+    crate::digest::sha256_hex(query.as_bytes())
 }
 
 impl PersistedQueries {

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
+use crate::http::AppState;
 
 /// A file the page loads, named after its content so that browsers may keep it
 /// for good.
