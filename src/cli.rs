@@ -9,7 +9,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Role, tokens};
-use crate::config::{Config, DbConfig, ServeConfig, TokenArgs};
+use crate::config::{DbConfig, ServeConfig, TokenArgs};
 use crate::domain::bookings;
 use crate::domain::staff as domain_staff;
 use crate::events::Events;
@@ -259,25 +259,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.serve.listen))?;
     let addr = listener.local_addr()?;
-    let edge = args.serve.edge.clone();
-    let config = Config {
-        playground: !args.serve.no_playground && edge.playground.unwrap_or(!edge.production),
-        booking: args.serve.booking_policy(),
-        login: args.serve.login_policy(),
-        tokens: args.serve.tokens.rules(),
-        trust_forwarded_for: args.serve.trust_forwarded_for,
-        introspection: edge.introspection.unwrap_or(!edge.production),
-        suggestions: !edge.production,
-        lanes: crate::domain::bookings::Lanes {
-            // A patient waiting for a connection is told before the request times out.
-            acquire_timeout: std::time::Duration::from_secs(
-                (edge.request_timeout_secs / 2).clamp(1, 5),
-            ),
-            ..crate::domain::bookings::Lanes::default()
-        },
-        edge,
-        ..Config::default()
-    };
+    let config = args.serve.runtime();
     println!("clinic-api is serving {}", args.db.redacted_url());
     println!("  GraphQL:    http://{addr}/graphql");
     if config.playground {

@@ -185,6 +185,29 @@ fn parse_region(text: &str) -> Result<phonenumber::country::Id, String> {
 }
 
 impl ServeConfig {
+    /// The runtime configuration these settings make: what production
+    /// (`PRODUCTION`) turns off unless asked for, and the booking writer's
+    /// wait for a connection, shorter than a request may take.
+    pub fn runtime(&self) -> Config {
+        let edge = self.edge.clone();
+        Config {
+            playground: !self.no_playground && edge.playground.unwrap_or(!edge.production),
+            booking: self.booking_policy(),
+            login: self.login_policy(),
+            tokens: self.tokens.rules(),
+            trust_forwarded_for: self.trust_forwarded_for,
+            introspection: edge.introspection.unwrap_or(!edge.production),
+            suggestions: !edge.production,
+            lanes: crate::domain::bookings::Lanes {
+                // A patient waiting for a connection is told before the request times out.
+                acquire_timeout: Duration::from_secs((edge.request_timeout_secs / 2).clamp(1, 5)),
+                ..crate::domain::bookings::Lanes::default()
+            },
+            edge,
+            ..Config::default()
+        }
+    }
+
     /// How booking requests are guarded, as these settings say.
     pub fn booking_policy(&self) -> Policy {
         let hourly = |max: u32| {
@@ -331,6 +354,44 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn serve_config(args: &[&str]) -> ServeConfig {
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            serve: ServeConfig,
+        }
+        let args = std::iter::once("clinic-api").chain(args.iter().copied());
+        <Args as clap::Parser>::try_parse_from(args).unwrap().serve
+    }
+
+    #[test]
+    fn production_turns_off_what_a_stranger_could_explore() {
+        let open = serve_config(&[]).runtime();
+        assert!(open.playground && open.introspection && open.suggestions);
+        let production = serve_config(&["--production"]).runtime();
+        assert!(!production.playground && !production.introspection && !production.suggestions);
+        let asked = serve_config(&["--production", "--introspection", "true"]).runtime();
+        assert!(asked.introspection && !asked.playground);
+        assert!(!serve_config(&["--no-playground"]).runtime().playground);
+    }
+
+    #[test]
+    fn the_booking_writer_waits_less_than_a_request_may_take() {
+        let wait = |args: &[&str]| serve_config(args).runtime().lanes.acquire_timeout;
+        assert_eq!(
+            wait(&["--request-timeout-secs", "4"]),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            wait(&["--request-timeout-secs", "1"]),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            wait(&["--request-timeout-secs", "60"]),
+            Duration::from_secs(5)
+        );
+    }
 
     #[test]
     fn passwords_are_redacted_from_urls() {
