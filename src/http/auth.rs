@@ -9,7 +9,7 @@ use crate::auth::{self, TokenProblem, Viewer};
 use crate::error::AppError;
 
 /// Why a request's credentials were not accepted.
-pub enum Refused {
+pub enum ViewerError {
     /// Malformed, unknown, expired or revoked: HTTP 401.
     Token(TokenProblem),
     /// The check itself failed (the database).
@@ -17,11 +17,11 @@ pub enum Refused {
 }
 
 /// The staff member the `Authorization` header names; `None` without one.
-pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, Refused> {
+pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ViewerError> {
     let header = match headers.get(header::AUTHORIZATION).map(HeaderValue::to_str) {
         None => None,
         Some(Ok(value)) => Some(value),
-        Some(Err(_)) => return Err(Refused::Token(TokenProblem::Malformed)),
+        Some(Err(_)) => return Err(ViewerError::Token(TokenProblem::Malformed)),
     };
     authorization(state, header).await
 }
@@ -31,10 +31,10 @@ pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<View
 pub async fn authorization(
     state: &AppState,
     header: Option<&str>,
-) -> Result<Option<Viewer>, Refused> {
+) -> Result<Option<Viewer>, ViewerError> {
     match auth::authenticate(&state.db, header, Utc::now(), state.config.tokens).await {
         Ok(Ok(viewer)) => Ok(viewer),
-        Ok(Err(problem)) => Err(Refused::Token(problem)),
-        Err(error) => Err(Refused::Failed(error)),
+        Ok(Err(problem)) => Err(ViewerError::Token(problem)),
+        Err(error) => Err(ViewerError::Failed(error)),
     }
 }

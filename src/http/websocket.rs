@@ -325,10 +325,10 @@ async fn serve(socket: WebSocket, state: AppState, client: Option<IpAddr>, reque
     };
     let viewer = match super::auth::authorization(&state, credentials.as_deref()).await {
         Ok(viewer) => viewer,
-        Err(super::auth::Refused::Token(problem)) => {
+        Err(super::auth::ViewerError::Token(problem)) => {
             return send_close(&mut sink, Close::new(4403, problem.message())).await;
         }
-        Err(super::auth::Refused::Failed(error)) => {
+        Err(super::auth::ViewerError::Failed(error)) => {
             let _ = async_graphql::ErrorExtensions::extend(&error);
             return send_close(&mut sink, Close::new(1011, "internal server error")).await;
         }

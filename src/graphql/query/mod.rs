@@ -5,6 +5,8 @@ mod bookings;
 mod clinic;
 mod directory;
 mod node;
+#[cfg(test)]
+mod panicking;
 mod staff;
 
 use async_graphql::MergedObject;
@@ -19,6 +21,7 @@ pub struct QueryRoot(
     node::NodeQuery,
     staff::StaffQuery,
     bookings::BookingQuery,
+    #[cfg(test)] panicking::PanickingQuery,
 );
 
 pub(crate) use bookings::booking_id;
