@@ -14,7 +14,7 @@ use super::locations::non_empty_or;
 use super::validate::{
     Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
 };
-use super::{audit, slug, therapists};
+use super::{audit, slug, therapists, visibility};
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -47,11 +47,11 @@ pub fn is_current(expires_on: Option<NaiveDate>, today: NaiveDate) -> bool {
 
 /// Every certification, by name.
 pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<certification::Model>> {
-    Ok(certification::Entity::find()
-        .order_by_asc(certification::Column::Name)
-        .order_by_asc(certification::Column::Id)
-        .all(db)
-        .await?)
+    Ok(
+        visibility::certifications_by_name(certification::Entity::find())
+            .all(db)
+            .await?,
+    )
 }
 
 pub async fn find_by_slug(

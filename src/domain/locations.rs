@@ -10,21 +10,19 @@ use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use super::hours::{self, RangeInput};
 use super::validate::{
     Code, Field, PhoneNumber, Problems, Target, WriteResult, existing, taken_if_unique_violation,
 };
-use super::{audit, slug};
+use super::{audit, slug, visibility};
 use crate::error::AppResult;
 use crate::events::Events;
 
 pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<location::Model>> {
-    Ok(location::Entity::find()
-        .order_by_asc(location::Column::Position)
-        .order_by_asc(location::Column::Id)
+    Ok(visibility::locations_in_order(location::Entity::find())
         .all(db)
         .await?)
 }

@@ -16,6 +16,7 @@ pub mod slug;
 pub mod staff;
 pub mod therapists;
 pub mod validate;
+pub mod visibility;
 
 /// Escapes `%`, `_` and `\` so user text matches itself in a `LIKE` pattern
 /// (with `ESCAPE '\'`).

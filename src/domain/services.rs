@@ -5,22 +5,19 @@ use entity::service;
 use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use super::locations::non_empty_or;
 use super::validate::{
     Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
 };
-use super::{audit, slug};
+use super::{audit, slug, visibility};
 use crate::error::AppResult;
 use crate::events::Events;
 
 pub async fn list_active(db: &DatabaseConnection) -> AppResult<Vec<service::Model>> {
-    Ok(service::Entity::find()
-        .filter(service::Column::Active.eq(true))
-        .order_by_asc(service::Column::Position)
-        .order_by_asc(service::Column::Id)
+    Ok(visibility::services_in_order(service::Entity::find())
         .all(db)
         .await?)
 }
@@ -29,9 +26,8 @@ pub async fn find_active_by_slug(
     db: &DatabaseConnection,
     slug: &str,
 ) -> AppResult<Option<service::Model>> {
-    Ok(service::Entity::find()
+    Ok(visibility::active_services(service::Entity::find())
         .filter(service::Column::Slug.eq(slug))
-        .filter(service::Column::Active.eq(true))
         .one(db)
         .await?)
 }
@@ -40,8 +36,7 @@ pub async fn find_active_by_id(
     db: &DatabaseConnection,
     id: i32,
 ) -> AppResult<Option<service::Model>> {
-    Ok(service::Entity::find_by_id(id)
-        .filter(service::Column::Active.eq(true))
+    Ok(visibility::active_services(service::Entity::find_by_id(id))
         .one(db)
         .await?)
 }

@@ -11,7 +11,7 @@ use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     TransactionTrait,
 };
 
@@ -20,7 +20,7 @@ use super::page::{self, Page, PageArgs};
 use super::validate::{
     Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
 };
-use super::{audit, markdown, slug};
+use super::{audit, markdown, slug, visibility};
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -62,7 +62,7 @@ where
 }
 
 fn filtered(filter: &TherapistFilter, today: NaiveDate) -> sea_orm::Select<therapist::Entity> {
-    let mut condition = Condition::all().add(therapist::Column::Active.eq(true));
+    let mut condition = Condition::all();
     if let Some(slug) = &filter.certification {
         let mut holders = linked_by_slug::<therapist_certification::Entity, certification::Entity>(
             therapist_certification::Column::TherapistId,
@@ -116,7 +116,7 @@ fn filtered(filter: &TherapistFilter, today: NaiveDate) -> sea_orm::Select<thera
     if let Some(accepting) = filter.accepting_new_patients {
         condition = condition.add(therapist::Column::AcceptingNewPatients.eq(accepting));
     }
-    therapist::Entity::find().filter(condition)
+    visibility::active_therapists(therapist::Entity::find()).filter(condition)
 }
 
 /// A page of the directory, by last name, then first name.
@@ -128,11 +128,7 @@ pub async fn list_active(
     today: NaiveDate,
 ) -> AppResult<Page<therapist::Model>> {
     let select = filtered(filter, today);
-    let ordered = select
-        .clone()
-        .order_by_asc(therapist::Column::LastName)
-        .order_by_asc(therapist::Column::FirstName)
-        .order_by_asc(therapist::Column::Id);
+    let ordered = visibility::therapists_by_name(select.clone());
     page::fetch(
         args,
         want_total,
@@ -147,9 +143,8 @@ pub async fn find_active_by_slug(
     db: &DatabaseConnection,
     slug: &str,
 ) -> AppResult<Option<therapist::Model>> {
-    Ok(therapist::Entity::find()
+    Ok(visibility::active_therapists(therapist::Entity::find())
         .filter(therapist::Column::Slug.eq(slug))
-        .filter(therapist::Column::Active.eq(true))
         .one(db)
         .await?)
 }
@@ -159,10 +154,11 @@ pub async fn find_active_by_id(
     db: &DatabaseConnection,
     id: i32,
 ) -> AppResult<Option<therapist::Model>> {
-    Ok(therapist::Entity::find_by_id(id)
-        .filter(therapist::Column::Active.eq(true))
-        .one(db)
-        .await?)
+    Ok(
+        visibility::active_therapists(therapist::Entity::find_by_id(id))
+            .one(db)
+            .await?,
+    )
 }
 
 /// What a create or update of a therapist sets; `None` leaves a value as it

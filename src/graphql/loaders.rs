@@ -8,13 +8,17 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use chrono::Utc;
 use entity::{
-    article_tag, certification, closure, location, location_service, opening_hours, service, tag,
-    therapist, therapist_certification, therapist_language, therapist_location, therapist_service,
+    article_tag, booking_request_event, certification, closure, location, location_service,
+    opening_hours, service, staff, tag, therapist, therapist_certification, therapist_language,
+    therapist_location, therapist_service,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Related, Select,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Related,
     SelectTwo,
 };
+use uuid::Uuid;
+
+use crate::domain::{bookings, visibility};
 
 /// The loaders' shared state.
 pub struct Loaders {
@@ -61,6 +65,15 @@ pub struct ServicesAtLocation(pub i32);
 pub struct LocationsOfService(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TagsOfArticle(pub i32);
+/// Every location of the clinic, in its order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AllLocations;
+/// The log of a booking request, oldest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EventsOfBooking(pub Uuid);
+/// A staff member by id, enabled or not (who wrote a booking's log entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StaffById(pub i32);
 
 /// Rows of `L` whose `column` is one of `keys`, each with its `T`.
 fn links<L, T>(column: L::Column, keys: impl IntoIterator<Item = i32>) -> SelectTwo<L, T>
@@ -103,33 +116,12 @@ fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i32) -> Vec<i32> {
     keys.iter().map(|&k| id(k)).collect()
 }
 
-fn ordered_services<L: EntityTrait + Related<service::Entity>>(
-    select: SelectTwo<L, service::Entity>,
-) -> SelectTwo<L, service::Entity> {
-    select
-        .filter(service::Column::Active.eq(true))
-        .order_by_asc(service::Column::Position)
-        .order_by_asc(service::Column::Id)
-}
-
-fn ordered_locations<L: EntityTrait + Related<location::Entity>>(
-    select: SelectTwo<L, location::Entity>,
-) -> SelectTwo<L, location::Entity> {
-    select
-        .order_by_asc(location::Column::Position)
-        .order_by_asc(location::Column::Id)
-}
-
-fn active_therapists() -> Select<therapist::Entity> {
-    therapist::Entity::find().filter(therapist::Column::Active.eq(true))
-}
-
 impl Loader<TherapistById> for Loaders {
     type Value = therapist::Model;
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[TherapistById]) -> LoadResult<TherapistById, Self::Value> {
-        let rows = active_therapists()
+        let rows = visibility::active_therapists(therapist::Entity::find())
             .filter(therapist::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(&self.db)
             .await?;
@@ -171,12 +163,13 @@ impl Loader<CertificationsOfTherapist> for Loaders {
         &self,
         keys: &[CertificationsOfTherapist],
     ) -> LoadResult<CertificationsOfTherapist, Self::Value> {
-        let rows = links::<therapist_certification::Entity, certification::Entity>(
+        let rows = visibility::certifications_by_name(links::<
+            therapist_certification::Entity,
+            certification::Entity,
+        >(
             therapist_certification::Column::TherapistId,
             ids(keys, |k| k.0),
-        )
-        .order_by_asc(certification::Column::Name)
-        .order_by_asc(certification::Column::Id)
+        ))
         .all(&self.db)
         .await?;
         let mut map: HashMap<_, Vec<_>> = HashMap::new();
@@ -199,16 +192,13 @@ impl Loader<HoldersOfCertification> for Loaders {
         &self,
         keys: &[HoldersOfCertification],
     ) -> LoadResult<HoldersOfCertification, Self::Value> {
-        let rows = links::<therapist_certification::Entity, therapist::Entity>(
+        let holders = links::<therapist_certification::Entity, therapist::Entity>(
             therapist_certification::Column::CertificationId,
             ids(keys, |k| k.0),
-        )
-        .filter(therapist::Column::Active.eq(true))
-        .order_by_asc(therapist::Column::LastName)
-        .order_by_asc(therapist::Column::FirstName)
-        .order_by_asc(therapist::Column::Id)
-        .all(&self.db)
-        .await?;
+        );
+        let rows = visibility::therapists_by_name(visibility::active_therapists(holders))
+            .all(&self.db)
+            .await?;
         let mut map: HashMap<_, Vec<_>> = HashMap::new();
         for (award, holder) in rows {
             if let Some(holder) = holder {
@@ -229,12 +219,13 @@ impl Loader<ServicesOfTherapist> for Loaders {
         &self,
         keys: &[ServicesOfTherapist],
     ) -> LoadResult<ServicesOfTherapist, Self::Value> {
-        let rows = ordered_services(links::<therapist_service::Entity, service::Entity>(
-            therapist_service::Column::TherapistId,
-            ids(keys, |k| k.0),
-        ))
-        .all(&self.db)
-        .await?;
+        let rows =
+            visibility::services_in_order(links::<therapist_service::Entity, service::Entity>(
+                therapist_service::Column::TherapistId,
+                ids(keys, |k| k.0),
+            ))
+            .all(&self.db)
+            .await?;
         Ok(group(rows, |l| ServicesOfTherapist(l.therapist_id)))
     }
 }
@@ -247,12 +238,13 @@ impl Loader<LocationsOfTherapist> for Loaders {
         &self,
         keys: &[LocationsOfTherapist],
     ) -> LoadResult<LocationsOfTherapist, Self::Value> {
-        let rows = ordered_locations(links::<therapist_location::Entity, location::Entity>(
-            therapist_location::Column::TherapistId,
-            ids(keys, |k| k.0),
-        ))
-        .all(&self.db)
-        .await?;
+        let rows =
+            visibility::locations_in_order(links::<therapist_location::Entity, location::Entity>(
+                therapist_location::Column::TherapistId,
+                ids(keys, |k| k.0),
+            ))
+            .all(&self.db)
+            .await?;
         Ok(group(rows, |l| LocationsOfTherapist(l.therapist_id)))
     }
 }
@@ -323,12 +315,13 @@ impl Loader<ServicesAtLocation> for Loaders {
         &self,
         keys: &[ServicesAtLocation],
     ) -> LoadResult<ServicesAtLocation, Self::Value> {
-        let rows = ordered_services(links::<location_service::Entity, service::Entity>(
-            location_service::Column::LocationId,
-            ids(keys, |k| k.0),
-        ))
-        .all(&self.db)
-        .await?;
+        let rows =
+            visibility::services_in_order(links::<location_service::Entity, service::Entity>(
+                location_service::Column::LocationId,
+                ids(keys, |k| k.0),
+            ))
+            .all(&self.db)
+            .await?;
         Ok(group(rows, |l| ServicesAtLocation(l.location_id)))
     }
 }
@@ -341,12 +334,13 @@ impl Loader<LocationsOfService> for Loaders {
         &self,
         keys: &[LocationsOfService],
     ) -> LoadResult<LocationsOfService, Self::Value> {
-        let rows = ordered_locations(links::<location_service::Entity, location::Entity>(
-            location_service::Column::ServiceId,
-            ids(keys, |k| k.0),
-        ))
-        .all(&self.db)
-        .await?;
+        let rows =
+            visibility::locations_in_order(links::<location_service::Entity, location::Entity>(
+                location_service::Column::ServiceId,
+                ids(keys, |k| k.0),
+            ))
+            .all(&self.db)
+            .await?;
         Ok(group(rows, |l| LocationsOfService(l.service_id)))
     }
 }
@@ -364,5 +358,41 @@ impl Loader<TagsOfArticle> for Loaders {
         .all(&self.db)
         .await?;
         Ok(group(rows, |l| TagsOfArticle(l.article_id)))
+    }
+}
+
+impl Loader<AllLocations> for Loaders {
+    type Value = Vec<location::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, _keys: &[AllLocations]) -> LoadResult<AllLocations, Self::Value> {
+        let rows = visibility::locations_in_order(location::Entity::find())
+            .all(&self.db)
+            .await?;
+        Ok(HashMap::from([(AllLocations, rows)]))
+    }
+}
+
+impl Loader<EventsOfBooking> for Loaders {
+    type Value = Vec<booking_request_event::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[EventsOfBooking]) -> LoadResult<EventsOfBooking, Self::Value> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = bookings::events_of(&self.db, &ids).await?;
+        Ok(group_rows(rows, |e| EventsOfBooking(e.booking_request_id)))
+    }
+}
+
+impl Loader<StaffById> for Loaders {
+    type Value = staff::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[StaffById]) -> LoadResult<StaffById, Self::Value> {
+        let rows = staff::Entity::find()
+            .filter(staff::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|s| (StaffById(s.id), s)).collect())
     }
 }

@@ -125,3 +125,16 @@ where
 {
     Ok(load(ctx, key).await?.unwrap_or_default())
 }
+
+/// Loads several keys at once; keys with no row are left out.
+pub(crate) async fn load_all<K>(
+    ctx: &Context<'_>,
+    keys: impl IntoIterator<Item = K>,
+) -> Result<std::collections::HashMap<K, <Loaders as Loader<K>>::Value>, AppError>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = std::sync::Arc<sea_orm::DbErr>>,
+{
+    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+    Ok(loader.load_many(keys).await?)
+}

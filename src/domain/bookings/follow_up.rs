@@ -180,13 +180,13 @@ pub async fn submitted_since(
         .await
 }
 
-/// A request's log, oldest first.
+/// The logs of the requests `ids`, each oldest first.
 pub async fn events_of(
     db: &DatabaseConnection,
-    id: Uuid,
+    ids: &[Uuid],
 ) -> Result<Vec<booking_request_event::Model>, DbErr> {
     booking_request_event::Entity::find()
-        .filter(booking_request_event::Column::BookingRequestId.eq(id))
+        .filter(booking_request_event::Column::BookingRequestId.is_in(ids.iter().copied()))
         .order_by_asc(booking_request_event::Column::At)
         .order_by_asc(booking_request_event::Column::Id)
         .all(db)

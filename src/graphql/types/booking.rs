@@ -4,14 +4,15 @@
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{booking_request, booking_request_event, staff};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::common::connection;
 use super::{Location, Service, StaffMember, Therapist};
 use crate::domain::bookings::{self, next_statuses};
 use crate::error::AppError;
-use crate::graphql::loaders::{LocationById, ServiceById, TherapistById};
-use crate::graphql::{db, load};
+use crate::graphql::loaders::{
+    EventsOfBooking, LocationById, ServiceById, StaffById, TherapistById,
+};
+use crate::graphql::{load, load_all, load_many};
 
 /// Where a booking request is in the front desk's follow-up.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -259,26 +260,17 @@ impl BookingRequest {
 
     /// Everything that happened to it, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<BookingRequestEvent>> {
-        let db = db(ctx);
-        let events = bookings::events_of(db, self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        let staff_ids: Vec<i32> = events.iter().filter_map(|e| e.staff_id).collect();
-        let staff = if staff_ids.is_empty() {
-            Vec::new()
-        } else {
-            staff::Entity::find()
-                .filter(staff::Column::Id.is_in(staff_ids))
-                .all(db)
-                .await
-                .map_err(AppError::from)?
-        };
+        let events = load_many(ctx, EventsOfBooking(self.0.id)).await?;
+        let mut staff_ids: Vec<i32> = events.iter().filter_map(|e| e.staff_id).collect();
+        staff_ids.sort_unstable();
+        staff_ids.dedup();
+        let staff = load_all(ctx, staff_ids.into_iter().map(StaffById)).await?;
         Ok(events
             .into_iter()
             .map(|event| {
                 let by = event
                     .staff_id
-                    .and_then(|id| staff.iter().find(|s| s.id == id).cloned());
+                    .and_then(|id| staff.get(&StaffById(id)).cloned());
                 BookingRequestEvent { event, by }
             })
             .collect())

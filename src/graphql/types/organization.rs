@@ -6,8 +6,8 @@ use entity::organization;
 use serde_json::{Value, json};
 
 use super::{Location, Phone, location};
-use crate::domain::locations;
-use crate::graphql::{db, ids};
+use crate::graphql::loaders::AllLocations;
+use crate::graphql::{ids, load_many};
 
 /// The clinic: its name, how to reach it, and its locations.
 pub struct Organization(pub organization::Model);
@@ -62,7 +62,7 @@ impl Organization {
 
     /// Every location, in the clinic's order.
     async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>> {
-        Ok(locations::list(db(ctx))
+        Ok(load_many(ctx, AllLocations)
             .await?
             .into_iter()
             .map(Location)
@@ -74,7 +74,7 @@ impl Organization {
     /// `<script type="application/ld+json">` tag.
     async fn json_ld(&self, ctx: &Context<'_>) -> Result<Json<Value>> {
         let o = &self.0;
-        let sites = locations::list(db(ctx)).await?;
+        let sites = load_many(ctx, AllLocations).await?;
         // Together, so that the opening hours of every site load in one batch.
         let departments =
             futures_util::future::try_join_all(sites.iter().map(|l| location::json_ld(ctx, l)))
