@@ -5,11 +5,12 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
+use entity::booking_request::ContactMethod;
 use entity::{closure, location, service};
 use serde::Serialize;
 
-use super::clinic::{Clinic, Place, Practitioner};
-use super::{ContactMethod, Window};
+use super::request::Window;
+use super::snapshot::{ClinicSnapshot, Place, Practitioner};
 use crate::domain::hours;
 use crate::domain::validate::{Code, Field, Problems, WriteResult};
 use crate::error::AppError;
@@ -82,9 +83,9 @@ pub(super) struct Checked {
 }
 
 /// Checks the whole form against `clinic` as it is at `now`; every problem
-/// at once. Reads nothing: the clinic is a snapshot (see [`super::clinic`]).
+/// at once. Reads nothing: the clinic is a snapshot (see [`super::snapshot`]).
 pub(super) fn check(
-    clinic: &Clinic,
+    clinic: &ClinicSnapshot,
     input: &BookingInput,
     phone_region: phonenumber::country::Id,
     now: DateTime<Utc>,

@@ -13,8 +13,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::submit::{Entry, log_event};
-use super::{BookingStatus, can_move, event_kind, is_open, next_statuses, status_name};
+use super::history::{Entry, log_event};
+use super::request::as_stored;
+use super::status::{BookingStatus, can_move, event_kind, is_open, next_statuses, status_name};
 use crate::domain::page::{self, Page, PageArgs};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
 use crate::error::AppResult;
@@ -234,7 +235,7 @@ pub async fn change_status(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
@@ -326,7 +327,7 @@ pub async fn assign_therapist(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
@@ -433,7 +434,7 @@ pub async fn add_note(
     note: &str,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, Some(note), true);
     let current = existing(db, id).await?;

@@ -1,0 +1,55 @@
+//! Appending entries to a request's history (`booking_request_event`).
+
+use chrono::{DateTime, Utc};
+use entity::booking_request_event;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, NotSet};
+use uuid::Uuid;
+
+use super::status::{BookingStatus, status_name};
+
+/// What an entry of a request's history says.
+pub(super) struct Entry<'a> {
+    /// One of [`super::status::event_kind`].
+    pub kind: &'static str,
+    /// Who acted; `None` for the patient.
+    pub staff_id: Option<i32>,
+    pub from: Option<BookingStatus>,
+    pub to: Option<BookingStatus>,
+    pub note: Option<&'a str>,
+    pub therapist_id: Option<i32>,
+}
+
+impl Entry<'_> {
+    pub fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            staff_id: None,
+            from: None,
+            to: None,
+            note: None,
+            therapist_id: None,
+        }
+    }
+}
+
+/// Appends an entry to a request's history.
+pub(super) async fn log_event<C: ConnectionTrait>(
+    db: &C,
+    request: Uuid,
+    entry: Entry<'_>,
+    now: DateTime<Utc>,
+) -> Result<booking_request_event::Model, DbErr> {
+    booking_request_event::ActiveModel {
+        id: NotSet,
+        booking_request_id: Set(request),
+        staff_id: Set(entry.staff_id),
+        kind: Set(entry.kind.to_owned()),
+        from_status: Set(entry.from.map(|s| status_name(s).to_owned())),
+        to_status: Set(entry.to.map(|s| status_name(s).to_owned())),
+        note: Set(entry.note.map(str::to_owned)),
+        therapist_id: Set(entry.therapist_id),
+        at: Set(now),
+    }
+    .insert(db)
+    .await
+}
