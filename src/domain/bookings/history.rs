@@ -1,8 +1,13 @@
-//! Appending entries to a request's history (`booking_request_event`).
+//! What a request's history (`booking_request_event`) records: appending
+//! its entries, and the status moves they record.
 
 use chrono::{DateTime, Utc};
-use entity::booking_request_event;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, NotSet};
+use entity::{booking_request, booking_request_event};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet,
+    QueryFilter,
+};
 use uuid::Uuid;
 
 use super::status::{BookingStatus, status_name};
@@ -52,4 +57,27 @@ pub(super) async fn log_event<C: ConnectionTrait>(
     }
     .insert(db)
     .await
+}
+
+/// Moves the request from `from` to `to`, only if it is still in `from`;
+/// whether it was.
+pub(super) async fn set_status_if<C: ConnectionTrait>(
+    db: &C,
+    request: Uuid,
+    from: BookingStatus,
+    to: BookingStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let changed = booking_request::Entity::update_many()
+        .col_expr(
+            booking_request::Column::Status,
+            Expr::value(status_name(to)),
+        )
+        .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
+        .filter(booking_request::Column::Id.eq(request))
+        .filter(booking_request::Column::Status.eq(from))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(changed > 0)
 }

@@ -9,11 +9,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use uuid::{NoContext, Timestamp, Uuid};
 
 use super::check::{BookingInput, Checked, check};
-use super::history::{Entry, log_event};
+use super::history::{Entry, log_event, set_status_if};
 use super::reference;
 use super::request::as_stored;
 use super::snapshot::SnapshotCache;
-use super::status::{BookingStatus, event_kind, status_name};
+use super::status::{BookingStatus, event_kind};
 use super::store::{Claim, Job, Lanes, StoreOutcome, Writer};
 use crate::domain::limits::{self, Hit, Limit};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
@@ -339,39 +339,10 @@ pub async fn cancel_by_patient(
             "no booking request matches this reference and email",
         ));
     };
-    // A request taken for spam looks like a new one to the patient.
-    let cancellable = matches!(
-        found.status,
-        BookingStatus::New | BookingStatus::Contacted | BookingStatus::Spam
-    );
-    if !cancellable {
-        let message = if found.status == BookingStatus::Scheduled {
-            "this request is scheduled already; call the clinic to cancel the appointment"
-        } else {
-            "this request is closed already"
-        };
-        return Err(WriteError::invalid(
-            &Field::default(),
-            Code::InvalidState,
-            message,
-        ));
-    }
+    check_cancellable(found.status)?;
     let txn = db.begin().await?;
-    let changed = booking_request::Entity::update_many()
-        .col_expr(
-            booking_request::Column::Status,
-            sea_orm::sea_query::Expr::value(status_name(BookingStatus::Cancelled)),
-        )
-        .col_expr(
-            booking_request::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(booking_request::Column::Id.eq(found.id))
-        .filter(booking_request::Column::Status.eq(found.status))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if changed == 0 {
+    let cancelled = BookingStatus::Cancelled;
+    if !set_status_if(&txn, found.id, found.status, cancelled, now).await? {
         txn.rollback().await?;
         return Err(WriteError::invalid(
             &Field::default(),
@@ -396,4 +367,27 @@ pub async fn cancel_by_patient(
         updated_at: now,
         ..found
     })
+}
+
+/// Whether the patient may cancel a request in this status: not once it is
+/// scheduled (then the patient calls the clinic) or closed.
+fn check_cancellable(status: BookingStatus) -> WriteResult<()> {
+    // A request taken for spam looks like a new one to the patient.
+    let cancellable = matches!(
+        status,
+        BookingStatus::New | BookingStatus::Contacted | BookingStatus::Spam
+    );
+    if !cancellable {
+        let message = if status == BookingStatus::Scheduled {
+            "this request is scheduled already; call the clinic to cancel the appointment"
+        } else {
+            "this request is closed already"
+        };
+        return Err(WriteError::invalid(
+            &Field::default(),
+            Code::InvalidState,
+            message,
+        ));
+    }
+    Ok(())
 }
