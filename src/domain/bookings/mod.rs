@@ -7,16 +7,16 @@
 //! problems name fields, never values.
 //!
 //! The modules, leaves first:
-//! - [`status`]: the statuses' names, the moves between them, history kinds;
-//! - [`request`]: the preferred windows of a stored request, stored times;
-//! - [`reference`]: the codes patients quote;
-//! - [`snapshot`]: the clinic as forms are checked against it, kept in memory;
-//! - [`check`]: checking a form against the snapshot;
-//! - [`history`]: appending entries to a request's history;
-//! - [`store`]: storing checked requests, many at once (group commit);
-//! - [`submit`]: the patient's side, from the form to the stored request;
-//! - [`follow_up`]: the front desk's side;
-//! - [`retention`]: how long patient details are kept.
+//! - `status`: the statuses' names, the moves between them, history kinds;
+//! - `request`: the preferred windows of a stored request, stored times;
+//! - `reference`: the codes patients quote;
+//! - `snapshot`: the clinic as forms are checked against it, kept in memory;
+//! - `check`: checking a form against the snapshot;
+//! - `history`: appending entries to a request's history;
+//! - `store`: storing checked requests, many at once (group commit);
+//! - `submit`: the patient's side, from the form to the stored request;
+//! - `follow_up`: the front desk's side;
+//! - `retention`: how long patient details are kept.
 
 mod check;
 mod follow_up;
