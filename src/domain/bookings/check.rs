@@ -5,11 +5,12 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
+use entity::booking_request::ContactMethod;
 use entity::{closure, location, service};
 use serde::Serialize;
 
-use super::clinic::{Clinic, Place, Practitioner};
-use super::{ContactMethod, Window};
+use super::request::Window;
+use super::snapshot::{ClinicSnapshot, Place, Practitioner};
 use crate::domain::hours;
 use crate::domain::validate::{Code, Field, Problems, WriteResult};
 use crate::error::AppError;
@@ -82,9 +83,9 @@ pub(super) struct Checked {
 }
 
 /// Checks the whole form against `clinic` as it is at `now`; every problem
-/// at once. Reads nothing: the clinic is a snapshot (see [`super::clinic`]).
+/// at once. Reads nothing: the clinic is a snapshot (see [`super::snapshot`]).
 pub(super) fn check(
-    clinic: &Clinic,
+    clinic: &ClinicSnapshot,
     input: &BookingInput,
     phone_region: phonenumber::country::Id,
     now: DateTime<Utc>,
@@ -96,91 +97,12 @@ pub(super) fn check(
     let email = p.email(&at.at("email"), &input.email);
     let phone_e164 = phone(&mut p, &at.at("phone"), &input.phone, phone_region);
 
-    let service = clinic.service(input.service.trim());
-    if service.is_none() {
-        p.add(
-            &at.at("service"),
-            Code::NotFound,
-            "no service has this slug",
-        );
-    }
-    let place = clinic.place(input.location.trim());
-    if place.is_none() {
-        p.add(
-            &at.at("location"),
-            Code::NotFound,
-            "no location has this slug",
-        );
-    }
-    if let (Some(service), Some(place)) = (service, place)
-        && !clinic.offers(place.model.id, service.id)
-    {
-        p.add(
-            &at.at("service"),
-            Code::InvalidState,
-            format!("{} is not offered at {}", service.name, place.model.name),
-        );
-    }
-
-    let therapist_slug = input
-        .therapist
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let mut therapist_id = None;
-    if let Some(slug) = therapist_slug {
-        match clinic.practitioner(slug) {
-            None => p.add(
-                &at.at("therapist"),
-                Code::NotFound,
-                "no active therapist has this slug",
-            ),
-            Some(t) => {
-                therapist_id = Some(t.model.id);
-                check_therapist(t, service, place, &at, &mut p);
-                if input.new_patient && !t.model.accepting_new_patients {
-                    p.add(
-                        &at.at("therapist"),
-                        Code::InvalidState,
-                        format!(
-                            "{} {} is not accepting new patients",
-                            t.model.first_name, t.model.last_name
-                        ),
-                    );
-                }
-            }
-        }
-    }
+    let (service, place) = check_service_and_location(clinic, input, &at, &mut p);
+    let therapist_id = check_preferred_therapist(clinic, input, service, place, &at, &mut p);
 
     let windows = check_windows(input, place, now, &at, &mut p)?;
 
-    let provider = input
-        .insurance_provider
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let insurance_provider = match (provider, input.self_pay) {
-        (Some(_), true) => {
-            p.add(
-                &at.at("insuranceProvider"),
-                Code::InvalidState,
-                "leave the insurance provider empty when paying yourself",
-            );
-            None
-        }
-        (None, false) => {
-            p.add(
-                &at.at("insuranceProvider"),
-                Code::Required,
-                "name your insurance provider, or choose self-pay",
-            );
-            None
-        }
-        (Some(name), false) => {
-            Some(p.text(&at.at("insuranceProvider"), name, MAX_INSURANCE, false))
-        }
-        (None, true) => None,
-    };
+    let insurance_provider = check_insurance(input, &at, &mut p);
     let message = input
         .message
         .as_deref()
@@ -210,6 +132,115 @@ pub(super) fn check(
         message,
     });
     p.finish_with(checked)
+}
+
+/// The service and the location the form names, each if it exists; and
+/// whether the location offers the service.
+fn check_service_and_location<'c>(
+    clinic: &'c ClinicSnapshot,
+    input: &BookingInput,
+    at: &Field,
+    p: &mut Problems,
+) -> (Option<&'c service::Model>, Option<&'c Place>) {
+    let service = clinic.service(input.service.trim());
+    if service.is_none() {
+        p.add(
+            &at.at("service"),
+            Code::NotFound,
+            "no service has this slug",
+        );
+    }
+    let place = clinic.place(input.location.trim());
+    if place.is_none() {
+        p.add(
+            &at.at("location"),
+            Code::NotFound,
+            "no location has this slug",
+        );
+    }
+    if let (Some(service), Some(place)) = (service, place)
+        && !clinic.offers(place.model.id, service.id)
+    {
+        p.add(
+            &at.at("service"),
+            Code::InvalidState,
+            format!("{} is not offered at {}", service.name, place.model.name),
+        );
+    }
+    (service, place)
+}
+
+/// The id of the therapist the patient prefers, if any and if active; and
+/// whether they work there, offer the service and take new patients.
+fn check_preferred_therapist(
+    clinic: &ClinicSnapshot,
+    input: &BookingInput,
+    service: Option<&service::Model>,
+    place: Option<&Place>,
+    at: &Field,
+    p: &mut Problems,
+) -> Option<i32> {
+    let therapist_slug = input
+        .therapist
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut therapist_id = None;
+    if let Some(slug) = therapist_slug {
+        match clinic.practitioner(slug) {
+            None => p.add(
+                &at.at("therapist"),
+                Code::NotFound,
+                "no active therapist has this slug",
+            ),
+            Some(t) => {
+                therapist_id = Some(t.model.id);
+                check_therapist(t, service, place, at, p);
+                if input.new_patient && !t.model.accepting_new_patients {
+                    p.add(
+                        &at.at("therapist"),
+                        Code::InvalidState,
+                        format!(
+                            "{} {} is not accepting new patients",
+                            t.model.first_name, t.model.last_name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    therapist_id
+}
+
+/// The insurance provider, or none when the patient pays themselves.
+fn check_insurance(input: &BookingInput, at: &Field, p: &mut Problems) -> Option<String> {
+    let provider = input
+        .insurance_provider
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match (provider, input.self_pay) {
+        (Some(_), true) => {
+            p.add(
+                &at.at("insuranceProvider"),
+                Code::InvalidState,
+                "leave the insurance provider empty when paying yourself",
+            );
+            None
+        }
+        (None, false) => {
+            p.add(
+                &at.at("insuranceProvider"),
+                Code::Required,
+                "name your insurance provider, or choose self-pay",
+            );
+            None
+        }
+        (Some(name), false) => {
+            Some(p.text(&at.at("insuranceProvider"), name, MAX_INSURANCE, false))
+        }
+        (None, true) => None,
+    }
 }
 
 /// The number in E.164, read as dialled from `region` unless it starts with `+`.

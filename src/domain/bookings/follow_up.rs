@@ -13,8 +13,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::submit::{Entry, log_event};
-use super::{BookingStatus, can_move, event_kind, is_open, next_statuses, status_name};
+use super::history::{Entry, log_event, set_status_if};
+use super::request::as_stored;
+use super::status::{BookingStatus, can_move, event_kind, is_open, next_statuses, status_name};
 use crate::domain::page::{self, Page, PageArgs};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
 use crate::error::AppResult;
@@ -234,51 +235,15 @@ pub async fn change_status(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
-    if current.status != expected {
-        p.add(
-            &Field::new(&["expectedStatus"]),
-            Code::StaleStatus,
-            stale_message(current.status),
-        );
-    } else if !can_move(expected, to) {
-        let allowed: Vec<&str> = next_statuses(expected)
-            .into_iter()
-            .map(status_name)
-            .collect();
-        let allowed = if allowed.is_empty() {
-            "none: the request is closed".to_owned()
-        } else {
-            allowed.join(", ")
-        };
-        p.add(
-            &Field::new(&["status"]),
-            Code::InvalidState,
-            format!(
-                "a {} request cannot become {}; it can become: {allowed}",
-                status_name(expected),
-                status_name(to)
-            ),
-        );
-    }
+    check_move(&mut p, current.status, expected, to);
     p.finish()?;
 
     let txn = db.begin().await?;
-    let changed = booking_request::Entity::update_many()
-        .col_expr(
-            booking_request::Column::Status,
-            Expr::value(status_name(to)),
-        )
-        .col_expr(booking_request::Column::UpdatedAt, Expr::value(now))
-        .filter(booking_request::Column::Id.eq(current.id))
-        .filter(booking_request::Column::Status.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if changed == 0 {
+    if !set_status_if(&txn, current.id, expected, to, now).await? {
         txn.rollback().await?;
         let now_status = find(db, current.id).await?.map_or(expected, |r| r.status);
         return Err(WriteError::invalid(
@@ -308,6 +273,42 @@ pub async fn change_status(
     })
 }
 
+/// Whether a request in `current` that staff expect in `expected` may
+/// become `to`.
+fn check_move(
+    p: &mut Problems,
+    current: BookingStatus,
+    expected: BookingStatus,
+    to: BookingStatus,
+) {
+    if current != expected {
+        p.add(
+            &Field::new(&["expectedStatus"]),
+            Code::StaleStatus,
+            stale_message(current),
+        );
+    } else if !can_move(expected, to) {
+        let allowed: Vec<&str> = next_statuses(expected)
+            .into_iter()
+            .map(status_name)
+            .collect();
+        let allowed = if allowed.is_empty() {
+            "none: the request is closed".to_owned()
+        } else {
+            allowed.join(", ")
+        };
+        p.add(
+            &Field::new(&["status"]),
+            Code::InvalidState,
+            format!(
+                "a {} request cannot become {}; it can become: {allowed}",
+                status_name(expected),
+                status_name(to)
+            ),
+        );
+    }
+}
+
 fn stale_message(current: BookingStatus) -> String {
     format!(
         "someone changed this request: it is {} now; reload it and try again",
@@ -326,7 +327,7 @@ pub async fn assign_therapist(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, note, false);
     let current = existing(db, id).await?;
@@ -337,53 +338,10 @@ pub async fn assign_therapist(
             format!("the request is {}, and closed", status_name(current.status)),
         );
     }
-    let field = Field::new(&["therapist"]);
-    let mut therapist_id = None;
-    if let Some(slug) = therapist_slug {
-        let found = therapist::Entity::find()
-            .filter(therapist::Column::Slug.eq(slug.trim()))
-            .filter(therapist::Column::Active.eq(true))
-            .one(db)
-            .await?;
-        match found {
-            None => p.add(&field, Code::NotFound, "no active therapist has this slug"),
-            Some(t) => {
-                let works_there = therapist_location::Entity::find()
-                    .filter(therapist_location::Column::TherapistId.eq(t.id))
-                    .filter(therapist_location::Column::LocationId.eq(current.location_id))
-                    .count(db)
-                    .await?
-                    > 0;
-                if !works_there {
-                    p.add(
-                        &field,
-                        Code::InvalidState,
-                        format!(
-                            "{} {} does not work at this request's location",
-                            t.first_name, t.last_name
-                        ),
-                    );
-                }
-                let offers = therapist_service::Entity::find()
-                    .filter(therapist_service::Column::TherapistId.eq(t.id))
-                    .filter(therapist_service::Column::ServiceId.eq(current.service_id))
-                    .count(db)
-                    .await?
-                    > 0;
-                if !offers {
-                    p.add(
-                        &field,
-                        Code::InvalidState,
-                        format!(
-                            "{} {} does not offer this request's service",
-                            t.first_name, t.last_name
-                        ),
-                    );
-                }
-                therapist_id = Some(t.id);
-            }
-        }
-    }
+    let therapist_id = match therapist_slug {
+        Some(slug) => check_assignee(db, &current, slug, &mut p).await?,
+        None => None,
+    };
     p.finish()?;
 
     let entry = Entry {
@@ -402,6 +360,59 @@ pub async fn assign_therapist(
         updated_at: now,
         ..current
     })
+}
+
+/// The id of the active therapist with this slug, if any; and whether they
+/// work at the request's location and offer its service.
+async fn check_assignee(
+    db: &DatabaseConnection,
+    current: &booking_request::Model,
+    slug: &str,
+    p: &mut Problems,
+) -> Result<Option<i32>, DbErr> {
+    let field = Field::new(&["therapist"]);
+    let found = therapist::Entity::find()
+        .filter(therapist::Column::Slug.eq(slug.trim()))
+        .filter(therapist::Column::Active.eq(true))
+        .one(db)
+        .await?;
+    let Some(t) = found else {
+        p.add(&field, Code::NotFound, "no active therapist has this slug");
+        return Ok(None);
+    };
+    let works_there = therapist_location::Entity::find()
+        .filter(therapist_location::Column::TherapistId.eq(t.id))
+        .filter(therapist_location::Column::LocationId.eq(current.location_id))
+        .count(db)
+        .await?
+        > 0;
+    if !works_there {
+        p.add(
+            &field,
+            Code::InvalidState,
+            format!(
+                "{} {} does not work at this request's location",
+                t.first_name, t.last_name
+            ),
+        );
+    }
+    let offers = therapist_service::Entity::find()
+        .filter(therapist_service::Column::TherapistId.eq(t.id))
+        .filter(therapist_service::Column::ServiceId.eq(current.service_id))
+        .count(db)
+        .await?
+        > 0;
+    if !offers {
+        p.add(
+            &field,
+            Code::InvalidState,
+            format!(
+                "{} {} does not offer this request's service",
+                t.first_name, t.last_name
+            ),
+        );
+    }
+    Ok(Some(t.id))
 }
 
 /// Sets `change` (if any) and `updated_at` on the request and appends
@@ -433,7 +444,7 @@ pub async fn add_note(
     note: &str,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let mut p = Problems::default();
     let note = check_note(&mut p, Some(note), true);
     let current = existing(db, id).await?;

@@ -11,7 +11,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, Statement, TransactionTrait,
 };
 
-use super::BookingStatus;
+use super::status::BookingStatus;
 use crate::domain::limits;
 
 /// How long an idempotency key is honoured, at least.

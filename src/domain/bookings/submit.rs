@@ -4,17 +4,17 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{booking_idempotency, booking_request, booking_request_event};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, NotSet, QueryFilter, TransactionTrait,
-};
+use entity::{booking_idempotency, booking_request};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::{NoContext, Timestamp, Uuid};
 
 use super::check::{BookingInput, Checked, check};
-use super::clinic::ClinicCache;
-use super::writer::{Claim, Job, Lanes, Outcome, Writer};
-use super::{BookingStatus, event_kind, reference};
+use super::history::{Entry, log_event, set_status_if};
+use super::reference;
+use super::request::as_stored;
+use super::snapshot::SnapshotCache;
+use super::status::{BookingStatus, event_kind};
+use super::store::{Claim, Job, Lanes, StoreOutcome, Writer};
 use crate::domain::limits::{self, Hit, Limit};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
 use crate::error::AppError;
@@ -78,7 +78,7 @@ pub struct Submission<'a> {
 /// writer that stores them in batches.
 pub struct Intake {
     db: DatabaseConnection,
-    clinic: ClinicCache,
+    clinic: SnapshotCache,
     writer: Writer,
 }
 
@@ -87,7 +87,7 @@ impl Intake {
     /// the writer.
     pub fn new(db: DatabaseConnection, events: Events, lanes: Lanes) -> Self {
         Self {
-            clinic: ClinicCache::new(&events),
+            clinic: SnapshotCache::new(&events),
             writer: Writer::new(db.clone(), events, lanes),
             db,
         }
@@ -106,14 +106,14 @@ impl Intake {
 ///
 /// The form is checked against the clinic's snapshot, without a statement;
 /// a valid one is stored, counted, logged and announced by the writer, in a
-/// batch with the requests that arrived meanwhile (see [`super::writer`]).
+/// batch with the requests that arrived meanwhile (see [`super::store`]).
 pub async fn submit(
     intake: &Intake,
     policy: &Policy,
     submission: Submission<'_>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let fingerprint = fingerprint(submission.input)?;
     let key = submission.idempotency_key;
     if let Some(key) = key {
@@ -140,12 +140,12 @@ pub async fn submit(
         }),
     };
     match intake.writer.store(job).await? {
-        Outcome::Stored(stored) => Ok(*stored),
-        Outcome::RateLimited { retry_after_secs } => {
+        StoreOutcome::Stored(stored) => Ok(*stored),
+        StoreOutcome::RateLimited { retry_after_secs } => {
             Err(AppError::RateLimited { retry_after_secs }.into())
         }
         // Only a request with a key can find it claimed.
-        Outcome::Claimed => {
+        StoreOutcome::Claimed => {
             let vanished = WriteError::from(AppError::Internal(
                 "an idempotency key vanished while in use".into(),
             ));
@@ -271,52 +271,6 @@ fn request(
     })
 }
 
-/// What an entry of a request's log says.
-pub(super) struct Entry<'a> {
-    pub kind: &'static str,
-    /// Who acted; `None` for the patient.
-    pub staff_id: Option<i32>,
-    pub from: Option<BookingStatus>,
-    pub to: Option<BookingStatus>,
-    pub note: Option<&'a str>,
-    pub therapist_id: Option<i32>,
-}
-
-impl Entry<'_> {
-    pub fn new(kind: &'static str) -> Self {
-        Self {
-            kind,
-            staff_id: None,
-            from: None,
-            to: None,
-            note: None,
-            therapist_id: None,
-        }
-    }
-}
-
-/// Appends an entry to a request's log.
-pub(super) async fn log_event<C: ConnectionTrait>(
-    db: &C,
-    request: Uuid,
-    entry: Entry<'_>,
-    now: DateTime<Utc>,
-) -> Result<booking_request_event::Model, DbErr> {
-    booking_request_event::ActiveModel {
-        id: NotSet,
-        booking_request_id: Set(request),
-        staff_id: Set(entry.staff_id),
-        kind: Set(entry.kind.to_owned()),
-        from_status: Set(entry.from.map(|s| super::status_name(s).to_owned())),
-        to_status: Set(entry.to.map(|s| super::status_name(s).to_owned())),
-        note: Set(entry.note.map(str::to_owned)),
-        therapist_id: Set(entry.therapist_id),
-        at: Set(now),
-    }
-    .insert(db)
-    .await
-}
-
 /// The request with this reference, if it was made with this email.
 pub async fn find_for_patient(
     db: &DatabaseConnection,
@@ -376,7 +330,7 @@ pub async fn cancel_by_patient(
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> WriteResult<booking_request::Model> {
-    let now = super::as_stored(now);
+    let now = as_stored(now);
     let Some(found) = look_up_for_patient(db, policy, reference, email, client_ip, now).await?
     else {
         return Err(WriteError::invalid(
@@ -385,39 +339,10 @@ pub async fn cancel_by_patient(
             "no booking request matches this reference and email",
         ));
     };
-    // A request taken for spam looks like a new one to the patient.
-    let cancellable = matches!(
-        found.status,
-        BookingStatus::New | BookingStatus::Contacted | BookingStatus::Spam
-    );
-    if !cancellable {
-        let message = if found.status == BookingStatus::Scheduled {
-            "this request is scheduled already; call the clinic to cancel the appointment"
-        } else {
-            "this request is closed already"
-        };
-        return Err(WriteError::invalid(
-            &Field::default(),
-            Code::InvalidState,
-            message,
-        ));
-    }
+    check_cancellable(found.status)?;
     let txn = db.begin().await?;
-    let changed = booking_request::Entity::update_many()
-        .col_expr(
-            booking_request::Column::Status,
-            sea_orm::sea_query::Expr::value(super::status_name(BookingStatus::Cancelled)),
-        )
-        .col_expr(
-            booking_request::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(booking_request::Column::Id.eq(found.id))
-        .filter(booking_request::Column::Status.eq(found.status))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if changed == 0 {
+    let cancelled = BookingStatus::Cancelled;
+    if !set_status_if(&txn, found.id, found.status, cancelled, now).await? {
         txn.rollback().await?;
         return Err(WriteError::invalid(
             &Field::default(),
@@ -442,4 +367,27 @@ pub async fn cancel_by_patient(
         updated_at: now,
         ..found
     })
+}
+
+/// Whether the patient may cancel a request in this status: not once it is
+/// scheduled (then the patient calls the clinic) or closed.
+fn check_cancellable(status: BookingStatus) -> WriteResult<()> {
+    // A request taken for spam looks like a new one to the patient.
+    let cancellable = matches!(
+        status,
+        BookingStatus::New | BookingStatus::Contacted | BookingStatus::Spam
+    );
+    if !cancellable {
+        let message = if status == BookingStatus::Scheduled {
+            "this request is scheduled already; call the clinic to cancel the appointment"
+        } else {
+            "this request is closed already"
+        };
+        return Err(WriteError::invalid(
+            &Field::default(),
+            Code::InvalidState,
+            message,
+        ));
+    }
+    Ok(())
 }

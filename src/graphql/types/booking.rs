@@ -293,9 +293,8 @@ pub enum BookingEventKind {
 }
 
 fn status_of(stored: Option<&String>) -> Option<BookingRequestStatus> {
-    use sea_orm::ActiveEnum;
     stored
-        .and_then(|s| booking_request::BookingStatus::try_from_value(s).ok())
+        .and_then(|s| bookings::status_named(s))
         .map(Into::into)
 }
 
@@ -349,5 +348,20 @@ impl BookingRequestEvent {
     /// For an assignment, the therapist assigned; null for an unassignment.
     async fn therapist(&self, ctx: &Context<'_>) -> Result<Option<Therapist>> {
         therapist(ctx, self.event.therapist_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::resolver_utils::EnumType;
+
+    use super::*;
+
+    #[test]
+    fn the_api_names_statuses_as_the_domain_does() {
+        for item in BookingRequestStatus::items() {
+            let status = bookings::BookingStatus::from(item.value);
+            assert_eq!(item.name, bookings::status_name(status));
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! offers, active therapists with where they work and what they do.
 //!
 //! It is small and changes only when staff change it, while every booking
-//! needs it: so each instance keeps one snapshot in memory ([`Clinic`]),
+//! needs it: so each instance keeps one snapshot in memory ([`ClinicSnapshot`]),
 //! read in a few statements on first use, and reads it again once it may be
-//! out of date ([`ClinicCache`]): once the content generation of [`Events`]
+//! out of date ([`SnapshotCache`]): once the content generation of [`Events`]
 //! has moved on (a write of public data committed here, another instance
 //! announced one, or news may have been missed), and in any case after
 //! [`MAX_AGE`], which bounds how long a change that nobody announced (SQL
@@ -66,14 +66,14 @@ impl Practitioner {
 
 /// The snapshot: everything the checks of a form read, by slug.
 #[derive(Default)]
-pub(super) struct Clinic {
+pub(super) struct ClinicSnapshot {
     services: HashMap<String, service::Model>,
     places: HashMap<String, Place>,
     offered: HashSet<(i32, i32)>,
     practitioners: HashMap<String, Practitioner>,
 }
 
-impl Clinic {
+impl ClinicSnapshot {
     /// Reads the clinic: one statement per table, whatever its size.
     pub async fn load<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<Self, DbErr> {
         let services = service::Entity::find()
@@ -95,68 +95,14 @@ impl Clinic {
             .all(db)
             .await?;
 
-        let mut places: HashMap<i32, Place> = locations
-            .into_iter()
-            .map(|model| {
-                let place = Place {
-                    tz: hours::time_zone(&model.time_zone),
-                    model,
-                    ranges: Vec::new(),
-                    closures: Vec::new(),
-                };
-                (place.model.id, place)
-            })
-            .collect();
-        for h in hours {
-            if let Some(place) = places.get_mut(&h.location_id) {
-                place.ranges.push(hours::Range {
-                    weekday: h.weekday,
-                    opens: h.opens,
-                    closes: h.closes,
-                });
-            }
-        }
-        for c in closures {
-            if let Some(place) = places.get_mut(&c.location_id) {
-                place.closures.push(c);
-            }
-        }
-        let mut practitioners: HashMap<i32, Practitioner> = therapists
-            .into_iter()
-            .map(|model| {
-                let id = model.id;
-                let practitioner = Practitioner {
-                    model,
-                    locations: HashSet::new(),
-                    services: HashSet::new(),
-                };
-                (id, practitioner)
-            })
-            .collect();
-        for w in works {
-            if let Some(p) = practitioners.get_mut(&w.therapist_id) {
-                p.locations.insert(w.location_id);
-            }
-        }
-        for d in does {
-            if let Some(p) = practitioners.get_mut(&d.therapist_id) {
-                p.services.insert(d.service_id);
-            }
-        }
         Ok(Self {
             services: services.into_iter().map(|s| (s.slug.clone(), s)).collect(),
-            places: places
-                .into_values()
-                .map(|p| (p.model.slug.clone(), p))
-                .collect(),
+            places: places(locations, hours, closures),
             offered: offered
                 .into_iter()
                 .map(|o| (o.location_id, o.service_id))
                 .collect(),
-            practitioners: practitioners
-                .into_values()
-                .map(|p| (p.model.slug.clone(), p))
-                .collect(),
+            practitioners: practitioners(therapists, works, does),
         })
     }
 
@@ -187,15 +133,87 @@ impl Clinic {
     }
 }
 
+/// The locations by slug, each with its opening hours and closures.
+fn places(
+    locations: Vec<location::Model>,
+    hours: Vec<opening_hours::Model>,
+    closures: Vec<closure::Model>,
+) -> HashMap<String, Place> {
+    let mut places: HashMap<i32, Place> = locations
+        .into_iter()
+        .map(|model| {
+            let place = Place {
+                tz: hours::time_zone(&model.time_zone),
+                model,
+                ranges: Vec::new(),
+                closures: Vec::new(),
+            };
+            (place.model.id, place)
+        })
+        .collect();
+    for h in hours {
+        if let Some(place) = places.get_mut(&h.location_id) {
+            place.ranges.push(hours::Range {
+                weekday: h.weekday,
+                opens: h.opens,
+                closes: h.closes,
+            });
+        }
+    }
+    for c in closures {
+        if let Some(place) = places.get_mut(&c.location_id) {
+            place.closures.push(c);
+        }
+    }
+    places
+        .into_values()
+        .map(|p| (p.model.slug.clone(), p))
+        .collect()
+}
+
+/// The therapists by slug, each with where they work and what they offer.
+fn practitioners(
+    therapists: Vec<therapist::Model>,
+    works: Vec<therapist_location::Model>,
+    does: Vec<therapist_service::Model>,
+) -> HashMap<String, Practitioner> {
+    let mut practitioners: HashMap<i32, Practitioner> = therapists
+        .into_iter()
+        .map(|model| {
+            let id = model.id;
+            let practitioner = Practitioner {
+                model,
+                locations: HashSet::new(),
+                services: HashSet::new(),
+            };
+            (id, practitioner)
+        })
+        .collect();
+    for w in works {
+        if let Some(p) = practitioners.get_mut(&w.therapist_id) {
+            p.locations.insert(w.location_id);
+        }
+    }
+    for d in does {
+        if let Some(p) = practitioners.get_mut(&d.therapist_id) {
+            p.services.insert(d.service_id);
+        }
+    }
+    practitioners
+        .into_values()
+        .map(|p| (p.model.slug.clone(), p))
+        .collect()
+}
+
 /// A snapshot with what it is valid for.
 struct Kept {
-    clinic: Arc<Clinic>,
+    clinic: Arc<ClinicSnapshot>,
     generation: u64,
     read_at: Instant,
 }
 
 /// One instance's snapshot of the clinic, read again when it may be stale.
-pub(super) struct ClinicCache {
+pub(super) struct SnapshotCache {
     kept: RwLock<Option<Kept>>,
     /// One reader at a time: the requests that find no snapshot wait for it
     /// rather than all reading the same tables.
@@ -204,7 +222,7 @@ pub(super) struct ClinicCache {
     events: Events,
 }
 
-impl ClinicCache {
+impl SnapshotCache {
     pub fn new(events: &Events) -> Self {
         Self {
             kept: RwLock::new(None),
@@ -218,7 +236,7 @@ impl ClinicCache {
         &self,
         db: &C,
         now: DateTime<Utc>,
-    ) -> Result<Arc<Clinic>, DbErr> {
+    ) -> Result<Arc<ClinicSnapshot>, DbErr> {
         if let Some(clinic) = self.fresh() {
             return Ok(clinic);
         }
@@ -229,7 +247,7 @@ impl ClinicCache {
         // Taken before the clinic is read, so that a change announced while
         // it is being read leaves it stale.
         let generation = self.events.content_generation();
-        let clinic = Arc::new(Clinic::load(db, now).await?);
+        let clinic = Arc::new(ClinicSnapshot::load(db, now).await?);
         if !clinic.is_empty() {
             *self.kept.write().unwrap_or_else(PoisonError::into_inner) = Some(Kept {
                 clinic: clinic.clone(),
@@ -241,7 +259,7 @@ impl ClinicCache {
     }
 
     /// The snapshot, if nothing has changed since it was read.
-    fn fresh(&self) -> Option<Arc<Clinic>> {
+    fn fresh(&self) -> Option<Arc<ClinicSnapshot>> {
         let kept = self.kept.read().unwrap_or_else(PoisonError::into_inner);
         kept.as_ref()
             .filter(|k| {

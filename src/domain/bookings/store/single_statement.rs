@@ -9,8 +9,8 @@
 //! statements costs a round trip each, and each waits for the database's
 //! turn on a busy machine, so that a batch took several times longer.
 //!
-//! What it cannot settle it refuses, whole, and the batch goes the long
-//! way instead ([`super::writer`]'s transaction, which handles every case):
+//! What it cannot settle it refuses, whole, and the batch goes through a
+//! transaction instead ([`super::transaction`], which handles every case):
 //! a reference that is taken (one in hundreds of millions), and a batch in
 //! which a request might be over a limit. That test is coarse on purpose: a
 //! window's hits, this batch's all counted, plus every hit of the window
@@ -20,14 +20,15 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sqlx::postgres::PgConnection;
+use sea_orm::sqlx::postgres::{PgConnection, PgRow};
 use sea_orm::sqlx::{self, Row as _};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::batch::{Attempt, REFERENCE_ATTEMPTS, Row, input_rows, insert_requests_from};
-use super::writer::{Job, Outcome};
-use super::{event_kind, reference};
+use super::job::{Job, StoreOutcome};
+use super::rows::{Attempt, REFERENCE_ATTEMPTS, Row, input_rows, insert_requests_from};
+use crate::domain::bookings::reference;
+use crate::domain::bookings::status::event_kind;
 use crate::domain::limits;
 use crate::error::AppError;
 use crate::events::{self, Event, Events, Pending};
@@ -36,10 +37,14 @@ use crate::events::{self, Event, Events, Pending};
 /// (migration `m20261128_000009`).
 const MIGHT_BE_OVER_A_LIMIT: &str = "CL001";
 
+/// What a job of the batch is answered.
+type Answer = Result<StoreOutcome, AppError>;
+
 /// What became of a batch sent in one statement.
 pub(super) struct Sent {
-    /// Per job, in order: its answer, or `None` if it goes the long way.
-    pub answers: Vec<Option<Result<Outcome, AppError>>>,
+    /// Per job, in order: its answer, or `None` if it goes through a
+    /// transaction instead.
+    pub answers: Vec<Option<Answer>>,
     /// The news of the requests stored, to deliver.
     pub news: Pending,
     /// Whether the connection broke, so that it must not be used again.
@@ -51,23 +56,23 @@ pub(super) struct Sent {
     pub statements: u64,
 }
 
-/// Why one statement stored nothing.
-enum Declined {
-    /// The database refused it, and so stored nothing of it: its jobs go
-    /// the long way. `over_limit` tells whether a limit was why; `reason`
-    /// says what kind of error it was, and `dead` whether the server
-    /// dropped the connection before the statement ran.
-    Refused {
+/// Why one statement stored nothing, or may not have.
+enum StatementFailure {
+    /// The database rejected it, and so stored nothing of it: its jobs go
+    /// through a transaction. `over_limit` tells whether a limit was why;
+    /// `reason` says what kind of error it was, and `dead` whether the
+    /// server dropped the connection before the statement ran.
+    Rejected {
         over_limit: bool,
         reason: String,
         dead: bool,
     },
     /// It may or may not have committed (the connection broke).
-    Unknown,
+    MaybeCommitted,
 }
 
-/// One row of the statement's JSON parameter: the request as the long way
-/// sends it, with what to count it in and what to announce.
+/// One row of the statement's JSON parameter: the request as the
+/// transaction's insert sends it, with what to count it in and what to announce.
 #[derive(Serialize)]
 struct Line<'a> {
     #[serde(flatten)]
@@ -113,7 +118,7 @@ impl<'a> Line<'a> {
 /// tried again under another); of the others, keys are claimed first, so
 /// that a request whose key another holds is never written; the limits are
 /// counted once every request is known, from the aggregate `tally`, and so
-/// after the keys, as in the long way: two writers take the same rows in
+/// after the keys, as in a transaction: two writers take the same rows in
 /// the same order. (It never answers `lost`: a request is written only
 /// once its key is won.)
 /// The foreign keys of the keys and entries are checked as the statement
@@ -190,57 +195,16 @@ pub(super) async fn store(
     events: &Events,
     jobs: &mut [Job],
 ) -> Sent {
-    let mut answers: Vec<Option<Result<Outcome, AppError>>> = jobs.iter().map(|_| None).collect();
+    let mut answers: Vec<Option<Answer>> = jobs.iter().map(|_| None).collect();
     let mut news = Vec::new();
     let mut left: Vec<usize> = (0..jobs.len()).collect();
-    let mut broken = false;
-    let mut dead = false;
-    let mut statements = 0;
+    let (mut broken, mut dead, mut statements) = (false, false, 0);
     for _ in 0..REFERENCE_ATTEMPTS {
         statements += 1;
         match once(connection, events, jobs, &left).await {
-            Ok(placed) => {
-                let mut clashed = Vec::new();
-                for (i, placed) in left.into_iter().zip(placed) {
-                    answers[i] = match placed {
-                        Attempt::Stored => {
-                            news.push(Event::BookingReceived(jobs[i].request.id));
-                            Some(Ok(Outcome::Stored(Box::new(jobs[i].request.clone()))))
-                        }
-                        // The statement never answers `lost`; the long
-                        // way answers it as `claimed` once it has removed
-                        // the request.
-                        Attempt::Claimed | Attempt::Lost => Some(Ok(Outcome::Claimed)),
-                        Attempt::Clash => {
-                            jobs[i].request.reference = reference::generate();
-                            clashed.push(i);
-                            None
-                        }
-                    };
-                }
-                left = clashed;
-            }
-            Err(Declined::Refused {
-                over_limit,
-                reason,
-                dead: gone,
-            }) => {
-                dead = gone;
-                if over_limit {
-                    tracing::debug!("a batch of booking requests nears a limit: judged one by one");
-                } else {
-                    tracing::warn!(%reason, "a batch of booking requests goes the long way");
-                }
-                break;
-            }
-            Err(Declined::Unknown) => {
-                for &i in &left {
-                    answers[i] = Some(Err(AppError::Internal(
-                        "a batch of booking requests may not have been stored".into(),
-                    )));
-                }
-                broken = true;
-                dead = true;
+            Ok(placed) => left = settle(jobs, left, placed, &mut answers, &mut news),
+            Err(failure) => {
+                (broken, dead) = give_up(failure, &left, &mut answers);
                 break;
             }
         }
@@ -248,7 +212,7 @@ pub(super) async fn store(
             break;
         }
     }
-    // Still clashing after every try (or refused): the long way says why.
+    // Still clashing after every try (or rejected): the transaction says why.
     Sent {
         answers,
         news: events.after_commit(news),
@@ -258,49 +222,133 @@ pub(super) async fn store(
     }
 }
 
+/// Answers the jobs at `tried` as the statement placed them; returns those
+/// whose reference was taken, each with a fresh one to try.
+fn settle(
+    jobs: &mut [Job],
+    tried: Vec<usize>,
+    placed: Vec<Attempt>,
+    answers: &mut [Option<Answer>],
+    news: &mut Vec<Event>,
+) -> Vec<usize> {
+    let mut clashed = Vec::new();
+    for (i, placed) in tried.into_iter().zip(placed) {
+        answers[i] = match placed {
+            Attempt::Stored => {
+                news.push(Event::BookingReceived(jobs[i].request.id));
+                Some(Ok(StoreOutcome::Stored(Box::new(jobs[i].request.clone()))))
+            }
+            // The statement never answers `lost`; the transaction answers
+            // it as `claimed` once it has removed the request.
+            Attempt::Claimed | Attempt::Lost => Some(Ok(StoreOutcome::Claimed)),
+            Attempt::Clash => {
+                jobs[i].request.reference = reference::generate();
+                clashed.push(i);
+                None
+            }
+        };
+    }
+    clashed
+}
+
+/// Logs why the statement failed and answers the jobs `left` if it may
+/// have committed; whether the connection is broken, and whether dead.
+fn give_up(
+    failure: StatementFailure,
+    left: &[usize],
+    answers: &mut [Option<Answer>],
+) -> (bool, bool) {
+    match failure {
+        StatementFailure::Rejected {
+            over_limit,
+            reason,
+            dead,
+        } => {
+            if over_limit {
+                tracing::debug!("a batch of booking requests nears a limit: judged one by one");
+            } else {
+                tracing::warn!(%reason, "a batch of booking requests goes the long way");
+            }
+            (false, dead)
+        }
+        StatementFailure::MaybeCommitted => {
+            for &i in left {
+                answers[i] = Some(Err(AppError::Internal(
+                    "a batch of booking requests may not have been stored".into(),
+                )));
+            }
+            (true, true)
+        }
+    }
+}
+
 /// One statement for the jobs at `indexes`: what it did with each, in order.
 async fn once(
     connection: &mut PgConnection,
     events: &Events,
     jobs: &[Job],
     indexes: &[usize],
-) -> Result<Vec<Attempt>, Declined> {
+) -> Result<Vec<Attempt>, StatementFailure> {
     let lines = indexes
         .iter()
         .map(|&i| Line::of(&jobs[i], events))
         .collect::<Result<Vec<_>, _>>()
-        // Nothing was sent; the long way meets the same error and says it.
-        .map_err(|error| Declined::Refused {
+        // Nothing was sent; the transaction meets the same error and says it.
+        .map_err(|error| StatementFailure::Rejected {
             over_limit: false,
             reason: crate::error::describe_db(&error),
             dead: false,
         })?;
-    let rows = match sqlx::query(STORE)
-        .bind(sqlx::types::Json(&lines))
+    let rows = send(connection, &lines).await?;
+    let mut placed = read_placed(rows)?;
+    indexes
+        .iter()
+        .map(|&i| {
+            placed
+                .remove(&jobs[i].request.id)
+                .ok_or(StatementFailure::MaybeCommitted)
+        })
+        .collect()
+}
+
+/// Runs the statement over `lines`; its rows, or why it failed.
+async fn send(
+    connection: &mut PgConnection,
+    lines: &[Line<'_>],
+) -> Result<Vec<PgRow>, StatementFailure> {
+    let error = match sqlx::query(STORE)
+        .bind(sqlx::types::Json(lines))
         .bind(event_kind::SUBMITTED)
         .bind(events::CHANNEL)
         .fetch_all(connection)
         .await
     {
-        Ok(rows) => rows,
-        Err(sqlx::Error::Database(error)) => {
+        Ok(rows) => return Ok(rows),
+        Err(error) => error,
+    };
+    match error {
+        sqlx::Error::Database(error) => {
             let code = error.code().map(|c| c.into_owned()).unwrap_or_default();
-            return Err(Declined::Refused {
+            Err(StatementFailure::Rejected {
                 over_limit: code == MIGHT_BE_OVER_A_LIMIT,
                 // The server ended the session (an operator, a restart):
                 // the statement was rolled back with it.
                 dead: code.starts_with("57P") || code.starts_with("08"),
                 reason: crate::error::describe_sqlx(&sqlx::Error::Database(error)),
-            });
+            })
         }
-        Err(error) => {
+        error => {
             tracing::error!(
                 error = %crate::error::describe_sqlx(&error),
                 "a batch of booking requests may not have been stored"
             );
-            return Err(Declined::Unknown);
+            Err(StatementFailure::MaybeCommitted)
         }
-    };
+    }
+}
+
+/// What the statement answered for each request, by id.
+fn read_placed(rows: Vec<PgRow>) -> Result<HashMap<Uuid, Attempt>, StatementFailure> {
     let mut placed = HashMap::with_capacity(rows.len());
     for row in rows {
         let read = row
@@ -311,22 +359,19 @@ async fn once(
             .and_then(|(id, what)| Ok((id, Attempt::parse(&what).map_err(|e| e.to_string())?)));
         let (id, attempt) = attempt.map_err(|error| {
             tracing::error!(%error, "the answer to a batch of booking requests is unreadable");
-            Declined::Unknown
+            StatementFailure::MaybeCommitted
         })?;
         placed.insert(id, attempt);
     }
-    indexes
-        .iter()
-        .map(|&i| placed.remove(&jobs[i].request.id).ok_or(Declined::Unknown))
-        .collect()
+    Ok(placed)
 }
 
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
 
-    use super::super::batch::weight;
-    use super::super::writer::tests::job;
+    use super::super::rows::weight;
+    use super::super::test_support::job;
     use super::*;
     use crate::domain::limits::{Hit, Limit};
 
