@@ -182,6 +182,19 @@ impl Problems {
         value.to_owned()
     }
 
+    /// [`present`](Self::present), then [`text`](Self::text) of what is there.
+    pub fn present_text(
+        &mut self,
+        field: &Field,
+        value: Option<String>,
+        required: bool,
+        max: usize,
+        may_be_blank: bool,
+    ) -> Option<String> {
+        self.present(field, value, required)
+            .map(|v| self.text(field, &v, max, may_be_blank))
+    }
+
     /// A slug staff chose: already in the form `slug::slugify` gives.
     pub fn slug(&mut self, field: &Field, value: &str) -> String {
         let value = value.trim();
