@@ -395,4 +395,32 @@ mod tests {
         assert_eq!(status(day(60), today), Status::ExpiringSoon);
         assert_eq!(status(day(61), today), Status::Active);
     }
+
+    #[test]
+    fn a_new_certification_needs_its_texts_and_may_lack_a_link() {
+        let (checked, problems) =
+            CheckedCertification::check(CertificationChanges::default(), true);
+        let at = |path: &str| (path.to_owned(), Code::Required);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.name"),
+                at("input.issuingBody"),
+                at("input.description")
+            ]
+        );
+        assert_eq!(checked.url, Some(None));
+        let changes = CertificationChanges {
+            name: Some(" OCS ".into()),
+            url: Some(Some("not a url".into())),
+            ..CertificationChanges::default()
+        };
+        let (checked, problems) = CheckedCertification::check(changes, false);
+        assert_eq!(
+            problems.found(),
+            [("input.url".to_owned(), Code::InvalidFormat)]
+        );
+        assert_eq!(checked.name.as_deref(), Some("OCS"));
+        assert_eq!(checked.slug_source().as_deref(), Some("OCS"));
+    }
 }

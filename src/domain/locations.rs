@@ -463,3 +463,57 @@ pub async fn refresh_services(
     db.execute(&insert).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_fields_are_named_by_their_path() {
+        let changes = LocationChanges {
+            name: Some("Downtown".into()),
+            address: Some(Address {
+                street: " ".into(),
+                city: "Chicago".into(),
+                region: String::new(),
+                postal_code: String::new(),
+                country: "usa".into(),
+            }),
+            time_zone: Some("Mars/Olympus".into()),
+            phone: Some(PhoneNumber {
+                display: "800-PT-FIRST".into(),
+                e164: "18007834778".into(),
+            }),
+            email: Some("front desk@ptfirst.example".into()),
+            geo: Some(Some((91.0, 0.0))),
+            slug: None,
+        };
+        let (_, problems) = CheckedLocation::check(changes, true);
+        let at = |path: &str, code| (path.to_owned(), code);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.address.street", Code::Required),
+                at("input.address.country", Code::InvalidFormat),
+                at("input.timeZone", Code::InvalidFormat),
+                at("input.phone.e164", Code::InvalidFormat),
+                at("input.email", Code::InvalidFormat),
+                at("input.geo.latitude", Code::OutOfRange),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_location_needs_all_but_its_slug_and_geo() {
+        let (checked, problems) = CheckedLocation::check(LocationChanges::default(), true);
+        let fields: Vec<String> = problems.found().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["name", "address", "timeZone", "phone", "email"].map(|f| format!("input.{f}"))
+        );
+        assert_eq!(checked.geo, Some(None));
+        let (checked, problems) = CheckedLocation::check(LocationChanges::default(), false);
+        assert!(problems.is_empty());
+        assert_eq!(checked, CheckedLocation::default());
+    }
+}

@@ -213,3 +213,35 @@ async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
         .await?;
     Ok(max.flatten().map_or(0, |m| m + 1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_lengths_are_checked_one_by_one_and_stored_sorted() {
+        let changes = ServiceChanges {
+            name: Some("Dry Needling".into()),
+            kind: Some(service::ServiceKind::Clinical),
+            description: Some(" ".into()),
+            durations_minutes: Some(vec![60, 0, 30, 60, 481]),
+            referral_accepted: Some(false),
+            slug: Some("dry_needling".into()),
+            ..ServiceChanges::default()
+        };
+        let (checked, problems) = CheckedService::check(changes, true);
+        let at = |path: &str, code| (path.to_owned(), code);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.description", Code::Required),
+                at("input.durationsMinutes.1", Code::OutOfRange),
+                at("input.durationsMinutes.4", Code::OutOfRange),
+                at("input.insuranceEligible", Code::Required),
+                at("input.slug", Code::InvalidFormat),
+            ]
+        );
+        assert_eq!(checked.durations_minutes, Some(vec![0, 30, 60, 481]));
+        assert_eq!(checked.active, Some(true));
+    }
+}

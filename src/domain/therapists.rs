@@ -608,4 +608,62 @@ mod tests {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
+
+    fn code(path: &str, code: Code) -> (String, Code) {
+        (path.to_owned(), code)
+    }
+
+    #[test]
+    fn a_create_reports_every_problem_at_once_in_field_order() {
+        let changes = TherapistChanges {
+            first_name: Some("  ".into()),
+            title: Some("t".repeat(201)),
+            photo_url: Some(Some("ftp://x.example/a.jpg".into())),
+            languages: Some(vec!["en".into(), "english language".into()]),
+            slug: Some("Not A Slug".into()),
+            ..TherapistChanges::default()
+        };
+        let (_, problems) = CheckedTherapist::check(changes, true);
+        assert_eq!(
+            problems.found(),
+            [
+                code("input.firstName", Code::Required),
+                code("input.lastName", Code::Required),
+                code("input.credentials", Code::Required),
+                code("input.title", Code::InvalidLength),
+                code("input.bio", Code::Required),
+                code("input.photoUrl", Code::InvalidFormat),
+                code("input.acceptingNewPatients", Code::Required),
+                code("input.languages.1", Code::InvalidFormat),
+                code("input.slug", Code::InvalidFormat),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_check_trims_and_fills_in_what_a_new_therapist_lacks() {
+        let changes = TherapistChanges {
+            first_name: Some(" Ana ".into()),
+            last_name: Some("Petrova".into()),
+            credentials: Some(String::new()),
+            title: Some("Physical Therapist".into()),
+            bio: Some("*Hi*".into()),
+            languages: Some(vec!["EN".into(), " en ".into(), "pt-BR".into()]),
+            accepting_new_patients: Some(true),
+            ..TherapistChanges::default()
+        };
+        let (checked, problems) = CheckedTherapist::check(changes, true);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(checked.first_name.as_deref(), Some("Ana"));
+        assert_eq!(checked.languages, Some(vec!["en".into(), "pt-br".into()]));
+        assert_eq!(
+            (checked.active, checked.photo_url.clone()),
+            (Some(true), Some(None))
+        );
+        assert_eq!(checked.slug_source().as_deref(), Some("Ana Petrova"));
+        // An update leaves out what it does not change.
+        let (checked, problems) = CheckedTherapist::check(TherapistChanges::default(), false);
+        assert!(problems.is_empty());
+        assert_eq!(checked, CheckedTherapist::default());
+    }
 }

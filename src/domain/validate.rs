@@ -137,6 +137,15 @@ impl Problems {
         &self.0
     }
 
+    /// Each problem as its field path joined with dots, and its code.
+    #[cfg(test)]
+    pub(crate) fn found(&self) -> Vec<(String, Code)> {
+        self.0
+            .iter()
+            .map(|p| (p.field.segments().join("."), p.code))
+            .collect()
+    }
+
     /// `Ok(())` when nothing is wrong, else every problem at once.
     pub fn finish(self) -> WriteResult<()> {
         if self.0.is_empty() {
