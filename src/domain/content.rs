@@ -5,18 +5,20 @@
 //! Its `check` is pure and finds every problem in the input at once; its
 //! `row` says what is stored. [`save`] does the rest, the same for every
 //! kind, in one transaction: the row to change must exist, a slug given must
-//! be free, a new row given none gets a unique one made from its name, the
-//! row is inserted or updated, and the write is recorded in the audit trail,
-//! whose news is delivered once the transaction has committed. With any
-//! problem, nothing is written.
+//! be free, a new row given none gets a unique one made from its name (and,
+//! in a list the clinic orders, the last place), the row is inserted or
+//! updated, `after_save` writes what goes with it in other tables, and the
+//! write is recorded in the audit trail, whose news is delivered once the
+//! transaction has committed. With any problem, nothing is written.
 
 use std::future::Future;
 
 use chrono::Utc;
 use sea_orm::sea_query::ValueType;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, ModelTrait, PrimaryKeyTrait, TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, IntoActiveModel, ModelTrait, PrimaryKeyTrait, QuerySelect,
+    TransactionTrait,
 };
 
 use super::validate::{
@@ -48,13 +50,17 @@ pub trait Content: Sized + Send + Sync {
     const SLUG: ColumnOf<Self>;
     const CREATED_AT: ColumnOf<Self>;
     const UPDATED_AT: ColumnOf<Self>;
+    /// The column that orders a list the clinic arranges (services,
+    /// locations): a new row goes last. `None`: no such order.
+    const POSITION: Option<ColumnOf<Self>> = None;
 
     /// The input in the form it is stored in, and every problem found in it
     /// (under `["input", …]`). `creating` makes the values a new row needs
     /// required. Pure: no database.
     fn check(changes: Self::Changes, creating: bool) -> (Self, Problems);
 
-    /// The columns to write, but for the id, slug and times, which [`save`] sets.
+    /// The columns to write, but for the id, slug, times and position, which
+    /// [`save`] sets.
     fn row(&self) -> Self::Row;
 
     /// The slug given, in the checked form.
@@ -62,16 +68,6 @@ pub trait Content: Sized + Send + Sync {
 
     /// The text a new row's slug is made from when none is given (its name).
     fn slug_source(&self) -> Option<String>;
-
-    /// Sets what a new row needs from the database (its place in a list),
-    /// just before it is inserted.
-    fn before_insert(
-        &self,
-        _txn: &DatabaseTransaction,
-        _row: &mut Self::Row,
-    ) -> impl Future<Output = Result<(), DbErr>> + Send {
-        async { Ok(()) }
-    }
 
     /// Writes what goes with the row (other tables), once it is saved.
     fn after_save(
@@ -165,7 +161,9 @@ async fn store<T: Content>(
     }
     match id {
         None => {
-            value.before_insert(txn, &mut row).await?;
+            if let Some(position) = T::POSITION {
+                row.set(position, next_position::<T>(txn, position).await?.into());
+            }
             row.set(T::CREATED_AT, now.into());
             row.insert(txn).await
         }
@@ -175,6 +173,20 @@ async fn store<T: Content>(
         }
     }
     .map_err(|e| taken_if_unique_violation(e, &slug_field()))
+}
+
+/// After the last row in `position` order.
+async fn next_position<T: Content>(
+    txn: &DatabaseTransaction,
+    position: ColumnOf<T>,
+) -> Result<i32, DbErr> {
+    let max: Option<Option<i32>> = T::Entity::find()
+        .select_only()
+        .column_as(position.max(), "max")
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(max.flatten().map_or(0, |m| m + 1))
 }
 
 /// The id of a saved row.

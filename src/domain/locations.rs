@@ -10,7 +10,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::audit;
@@ -119,6 +119,7 @@ impl Content for CheckedLocation {
     const SLUG: location::Column = location::Column::Slug;
     const CREATED_AT: location::Column = location::Column::CreatedAt;
     const UPDATED_AT: location::Column = location::Column::UpdatedAt;
+    const POSITION: Option<location::Column> = Some(location::Column::Position);
 
     fn check(c: LocationChanges, creating: bool) -> (Self, Problems) {
         let input = Field::new(&["input"]);
@@ -187,15 +188,6 @@ impl Content for CheckedLocation {
     fn slug_source(&self) -> Option<String> {
         self.name.clone()
     }
-
-    async fn before_insert(
-        &self,
-        txn: &DatabaseTransaction,
-        row: &mut location::ActiveModel,
-    ) -> Result<(), DbErr> {
-        row.position = Set(next_position(txn).await?);
-        Ok(())
-    }
 }
 
 /// Trimmed, the country an ISO 3166-1 alpha-2 code in capitals.
@@ -237,17 +229,6 @@ fn check_geo((latitude, longitude): (f64, f64), field: &Field, p: &mut Problems)
         p.in_range(&field.at("latitude"), latitude, -90.0, 90.0),
         p.in_range(&field.at("longitude"), longitude, -180.0, 180.0),
     )
-}
-
-/// After the last location in the clinic's order.
-async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    let max: Option<Option<i32>> = location::Entity::find()
-        .select_only()
-        .column_as(location::Column::Position.max(), "max")
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().map_or(0, |m| m + 1))
 }
 
 /// Replaces the weekly opening hours of a location (`id` is `None` when the

@@ -2,10 +2,7 @@
 
 use entity::service;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::content::{self, Content};
 use super::validate::{Code, Field, Problems, Target, WriteResult};
@@ -111,6 +108,7 @@ impl Content for CheckedService {
     const SLUG: service::Column = service::Column::Slug;
     const CREATED_AT: service::Column = service::Column::CreatedAt;
     const UPDATED_AT: service::Column = service::Column::UpdatedAt;
+    const POSITION: Option<service::Column> = Some(service::Column::Position);
 
     fn check(c: ServiceChanges, creating: bool) -> (Self, Problems) {
         let input = Field::new(&["input"]);
@@ -172,15 +170,6 @@ impl Content for CheckedService {
     fn slug_source(&self) -> Option<String> {
         self.name.clone()
     }
-
-    async fn before_insert(
-        &self,
-        txn: &DatabaseTransaction,
-        row: &mut service::ActiveModel,
-    ) -> Result<(), DbErr> {
-        row.position = Set(next_position(txn).await?);
-        Ok(())
-    }
 }
 
 /// At least one, each 1 to [`MAX_DURATION_MINUTES`]; sorted, without repeats.
@@ -201,17 +190,6 @@ fn durations(minutes: &[i32], field: &Field, p: &mut Problems) -> Vec<i32> {
     clean.sort_unstable();
     clean.dedup();
     clean
-}
-
-/// After the last service in the clinic's order.
-async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    let max: Option<Option<i32>> = service::Entity::find()
-        .select_only()
-        .column_as(service::Column::Position.max(), "max")
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().map_or(0, |m| m + 1))
 }
 
 #[cfg(test)]
