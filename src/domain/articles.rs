@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::page::{self, Page, PageArgs};
 use super::validate::{
-    Code, Field, Problem, Problems, WriteError, WriteResult, taken_if_unique_violation,
+    Code, Field, Problems, WriteError, WriteResult, existing, taken_if_unique_violation,
 };
 use super::{audit, markdown, slug};
 use crate::error::{AppError, AppResult};
@@ -233,7 +233,8 @@ pub struct ArticleInput {
 }
 
 /// The input once its fields have been checked one by one.
-struct Checked {
+#[derive(Debug)]
+struct CheckedArticle {
     title: Option<String>,
     summary: Option<String>,
     body: Option<String>,
@@ -243,11 +244,13 @@ struct Checked {
     tags: Option<Vec<(String, String)>>,
 }
 
-/// Checks what can be checked without the database. `creating` makes the title required.
-fn check(problems: &mut Problems, at: &Field, input: ArticleInput, creating: bool) -> Checked {
-    let title = problems
-        .present(&at.at("title"), input.title, creating)
-        .map(|t| problems.text(&at.at("title"), &t, TITLE_MAX, false));
+/// Checks what can be checked without the database: the input in the form
+/// it is stored in, and every problem found in it (under `["input", …]`).
+/// `creating` makes the title required.
+fn check(input: ArticleInput, creating: bool) -> (CheckedArticle, Problems) {
+    let at = Field::new(&["input"]);
+    let mut problems = Problems::default();
+    let title = problems.present_text(&at.at("title"), input.title, creating, TITLE_MAX, false);
     let summary = input
         .summary
         .map(|s| problems.text(&at.at("summary"), &s, SUMMARY_MAX, true));
@@ -265,77 +268,83 @@ fn check(problems: &mut Problems, at: &Field, input: ArticleInput, creating: boo
     let author_slug = input
         .author_slug
         .map(|a| a.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
-    let tags = input.tags.map(|names| {
-        if names.len() > TAGS_MAX {
-            problems.add(
-                &at.at("tags"),
-                Code::InvalidLength,
-                format!("an article may have at most {TAGS_MAX} tags"),
-            );
-        }
-        let mut tags: Vec<(String, String)> = Vec::with_capacity(names.len());
-        for (i, name) in names.iter().enumerate() {
-            let field = at.at("tags").at(i);
-            let name = problems.text(&field, name, TAG_NAME_MAX, false);
-            let tag_slug = slug::slugify(&name);
-            if !name.is_empty() && tag_slug.is_empty() {
-                problems.add(&field, Code::InvalidFormat, "must hold a letter or a digit");
-            }
-            if !tag_slug.is_empty() && !tags.iter().any(|(_, s)| *s == tag_slug) {
-                tags.push((name, tag_slug));
-            }
-        }
-        tags
-    });
-    Checked {
+    let tags = input
+        .tags
+        .map(|names| check_tags(&names, &at.at("tags"), &mut problems));
+    let checked = CheckedArticle {
         title,
         summary,
         body,
         slug,
         author_slug,
         tags,
+    };
+    (checked, problems)
+}
+
+/// Tag names, trimmed, each with its slug; names of the same slug count once.
+fn check_tags(names: &[String], field: &Field, problems: &mut Problems) -> Vec<(String, String)> {
+    if names.len() > TAGS_MAX {
+        problems.add(
+            field,
+            Code::InvalidLength,
+            format!("an article may have at most {TAGS_MAX} tags"),
+        );
     }
+    let mut tags: Vec<(String, String)> = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let field = field.at(i);
+        let name = problems.text(&field, name, TAG_NAME_MAX, false);
+        let tag_slug = slug::slugify(&name);
+        if !name.is_empty() && tag_slug.is_empty() {
+            problems.add(&field, Code::InvalidFormat, "must hold a letter or a digit");
+        }
+        if !tag_slug.is_empty() && !tags.iter().any(|(_, s)| *s == tag_slug) {
+            tags.push((name, tag_slug));
+        }
+    }
+    tags
 }
 
 fn subject(id: i32) -> String {
-    format!("Article:{id}")
+    audit::subject("Article", id)
 }
 
-/// The author's id; a slug no therapist has is a problem.
-async fn author_id(
-    db: &impl ConnectionTrait,
-    problems: &mut Problems,
-    field: &Field,
-    author_slug: &str,
-) -> AppResult<Option<i32>> {
-    let found = therapist::Entity::find()
-        .filter(therapist::Column::Slug.eq(author_slug))
-        .one(db)
-        .await?;
-    if found.is_none() {
-        problems.add(field, Code::NotFound, "no therapist has this slug");
-    }
-    Ok(found.map(|t| t.id))
+fn id_field() -> Field {
+    Field::new(&["id"])
 }
 
-/// The article a write is about; an id of no article is a problem.
+/// The article a write is about; an id of no article is a NotFound problem.
 async fn target(
     db: &impl ConnectionTrait,
     problems: &mut Problems,
     id: Option<i32>,
 ) -> AppResult<Option<article::Model>> {
-    let found = match id {
-        Some(id) => article::Entity::find_by_id(id).one(db).await?,
-        None => None,
+    Ok(existing::<article::Entity, _>(db, id, &id_field(), "article", problems).await?)
+}
+
+/// The author's id when an author is given (`Some(None)` removes the
+/// author); a slug no therapist has is a NotFound problem.
+async fn author(
+    db: &impl ConnectionTrait,
+    problems: &mut Problems,
+    author_slug: &Option<Option<String>>,
+) -> AppResult<Option<Option<i32>>> {
+    let Some(Some(author_slug)) = author_slug else {
+        return Ok(author_slug.as_ref().map(|_| None));
     };
+    let found = therapist::Entity::find()
+        .filter(therapist::Column::Slug.eq(author_slug.as_str()))
+        .one(db)
+        .await?;
     if found.is_none() {
         problems.add(
-            &Field::new(&["id"]),
+            &Field::new(&["input", "authorSlug"]),
             Code::NotFound,
-            "no article has this id",
+            "no therapist has this slug",
         );
     }
-    Ok(found)
+    Ok(Some(found.map(|t| t.id)))
 }
 
 /// Whether `slug` is the slug, current or former, of an article other than `own`.
@@ -356,11 +365,7 @@ async fn slug_from_title(
     title: &str,
     own: Option<i32>,
 ) -> AppResult<String> {
-    let base = match slug::slugify(title) {
-        // A title without a letter or digit of ASCII (e.g. in Cyrillic).
-        empty if empty.is_empty() => "article".to_owned(),
-        base => base,
-    };
+    let base = slug::slugify_or(title, "article");
     let mut candidate = base.clone();
     for n in 2.. {
         if !slug_taken(db, &candidate, own).await? {
@@ -374,18 +379,28 @@ async fn slug_from_title(
     Ok(candidate)
 }
 
-/// Reports `slug` as taken if another article has it now or had it before.
+/// Reports the slug given as taken if another article has it now or had it before.
 async fn check_slug_free(
     db: &impl ConnectionTrait,
     problems: &mut Problems,
-    field: &Field,
-    slug: &str,
+    slug: Option<&str>,
     own: Option<i32>,
 ) -> AppResult<()> {
-    if slug::is_valid(slug) && slug_taken(db, slug, own).await? {
-        problems.add(field, Code::Taken, "another article has (or had) this slug");
+    if let Some(slug) = slug
+        && slug::is_valid(slug)
+        && slug_taken(db, slug, own).await?
+    {
+        problems.add(
+            &slug_field(),
+            Code::Taken,
+            "another article has (or had) this slug",
+        );
     }
     Ok(())
+}
+
+fn slug_field() -> Field {
+    Field::new(&["input", "slug"])
 }
 
 /// Makes the article's tags exactly `tags` (name, slug): a tag is found by its
@@ -434,53 +449,44 @@ pub async fn create(
     input: ArticleInput,
     now: DateTime<Utc>,
 ) -> WriteResult<article::Model> {
-    let at = Field::new(&["input"]);
-    let mut problems = Problems::default();
-    let input = check(&mut problems, &at, input, true);
+    let (mut input, mut problems) = check(input, true);
     let txn = db.begin().await?;
-    let author = match &input.author_slug {
-        Some(Some(author)) => author_id(&txn, &mut problems, &at.at("authorSlug"), author).await?,
-        _ => None,
-    };
-    if let Some(slug) = &input.slug {
-        check_slug_free(&txn, &mut problems, &at.at("slug"), slug, None).await?;
-    }
+    let author = author(&txn, &mut problems, &input.author_slug).await?;
+    check_slug_free(&txn, &mut problems, input.slug.as_deref(), None).await?;
     problems.finish()?;
-    let title = input.title.unwrap_or_default();
-    let slug = match input.slug {
+    let slug = match input.slug.take() {
         Some(slug) => slug,
-        None => slug_from_title(&txn, &title, None).await?,
+        None => slug_from_title(&txn, input.title.as_deref().unwrap_or_default(), None).await?,
     };
-    let body = input.body.unwrap_or_default();
-    let created = article::ActiveModel {
+    let tags = input.tags.take().unwrap_or_default();
+    let mut row = article::ActiveModel {
         id: NotSet,
         slug: Set(slug),
-        title: Set(title),
+        title: Set(input.title.unwrap_or_default()),
         summary: Set(input.summary.unwrap_or_default()),
-        body_html: Set(markdown::to_safe_html(&body)),
-        reading_time_minutes: Set(markdown::reading_time_minutes(&body)),
-        body: Set(body),
         status: Set(ArticleStatus::Draft),
         published_at: Set(None),
-        author_id: Set(author),
+        author_id: Set(author.flatten()),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| taken_if_unique_violation(e, &at.at("slug")))?;
-    set_tags(&txn, created.id, &input.tags.unwrap_or_default()).await?;
-    let news = audit::record(
-        &txn,
-        events,
-        staff_id,
-        "createArticle",
-        &subject(created.id),
-    )
-    .await?;
-    txn.commit().await?;
-    news.deliver();
+        ..Default::default()
+    };
+    set_body(&mut row, input.body.unwrap_or_default());
+    let created = row
+        .insert(&txn)
+        .await
+        .map_err(|e| taken_if_unique_violation(e, &slug_field()))?;
+    set_tags(&txn, created.id, &tags).await?;
+    let subject = subject(created.id);
+    audit::record_and_commit(txn, events, staff_id, "createArticle", &subject).await?;
     Ok(created)
+}
+
+/// Sets the body (markdown), with its HTML and reading time.
+fn set_body(row: &mut article::ActiveModel, body: String) {
+    row.body_html = Set(markdown::to_safe_html(&body));
+    row.reading_time_minutes = Set(markdown::reading_time_minutes(&body));
+    row.body = Set(body);
 }
 
 /// Changes the fields given. The slug of an article never published follows
@@ -494,50 +500,17 @@ pub async fn update(
     input: ArticleInput,
     now: DateTime<Utc>,
 ) -> WriteResult<article::Model> {
-    let at = Field::new(&["input"]);
-    let mut problems = Problems::default();
-    let input = check(&mut problems, &at, input, false);
+    let (input, mut problems) = check(input, false);
     let txn = db.begin().await?;
     let found = target(&txn, &mut problems, id).await?;
     let own = found.as_ref().map(|a| a.id);
-    let author = match &input.author_slug {
-        Some(Some(author)) => {
-            Some(author_id(&txn, &mut problems, &at.at("authorSlug"), author).await?)
-        }
-        Some(None) => Some(None),
-        None => None,
-    };
-    if let Some(slug) = &input.slug {
-        check_slug_free(&txn, &mut problems, &at.at("slug"), slug, own).await?;
-    }
-    problems.finish()?;
-    let Some(old) = found else {
-        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
-    };
-
-    let new_slug = match (&input.slug, &input.title) {
-        (Some(slug), _) => Some(slug.clone()),
-        (None, Some(title)) if old.published_at.is_none() && *title != old.title => {
-            Some(slug_from_title(&txn, title, Some(old.id)).await?)
-        }
-        _ => None,
-    }
-    .filter(|slug| *slug != old.slug);
+    let author = author(&txn, &mut problems, &input.author_slug).await?;
+    check_slug_free(&txn, &mut problems, input.slug.as_deref(), own).await?;
+    let old = problems.finish_with(found)?;
+    let new_slug = new_slug(&txn, &input, &old).await?;
     if let Some(slug) = &new_slug {
-        // Taking back one of its own former slugs.
-        article_slug::Entity::delete_by_id(slug.clone())
-            .exec(&txn)
-            .await?;
-        if old.published_at.is_some() {
-            article_slug::Entity::insert(article_slug::ActiveModel {
-                slug: Set(old.slug.clone()),
-                article_id: Set(old.id),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
+        keep_former_slug(&txn, &old, slug).await?;
     }
-
     let mut row = old.into_active_model();
     if let Some(slug) = new_slug {
         row.slug = Set(slug);
@@ -549,9 +522,7 @@ pub async fn update(
         row.summary = Set(summary);
     }
     if let Some(body) = input.body {
-        row.body_html = Set(markdown::to_safe_html(&body));
-        row.reading_time_minutes = Set(markdown::reading_time_minutes(&body));
-        row.body = Set(body);
+        set_body(&mut row, body);
     }
     if let Some(author) = author {
         row.author_id = Set(author);
@@ -560,21 +531,51 @@ pub async fn update(
     let updated = row
         .update(&txn)
         .await
-        .map_err(|e| taken_if_unique_violation(e, &at.at("slug")))?;
+        .map_err(|e| taken_if_unique_violation(e, &slug_field()))?;
     if let Some(tags) = &input.tags {
         set_tags(&txn, updated.id, tags).await?;
     }
-    let news = audit::record(
-        &txn,
-        events,
-        staff_id,
-        "updateArticle",
-        &subject(updated.id),
-    )
-    .await?;
-    txn.commit().await?;
-    news.deliver();
+    let subject = subject(updated.id);
+    audit::record_and_commit(txn, events, staff_id, "updateArticle", &subject).await?;
     Ok(updated)
+}
+
+/// The slug an update gives `old`, if it changes: the one given, or while
+/// `old` was never published, one made from a new title.
+async fn new_slug(
+    db: &impl ConnectionTrait,
+    input: &CheckedArticle,
+    old: &article::Model,
+) -> AppResult<Option<String>> {
+    let slug = match (&input.slug, &input.title) {
+        (Some(slug), _) => Some(slug.clone()),
+        (None, Some(title)) if old.published_at.is_none() && *title != old.title => {
+            Some(slug_from_title(db, title, Some(old.id)).await?)
+        }
+        _ => None,
+    };
+    Ok(slug.filter(|slug| *slug != old.slug))
+}
+
+/// Before `old` takes `slug`: frees `slug` if it was one of its own former
+/// slugs, and once published, keeps its current slug leading to it.
+async fn keep_former_slug(
+    db: &impl ConnectionTrait,
+    old: &article::Model,
+    slug: &str,
+) -> AppResult<()> {
+    article_slug::Entity::delete_by_id(slug.to_owned())
+        .exec(db)
+        .await?;
+    if old.published_at.is_some() {
+        article_slug::Entity::insert(article_slug::ActiveModel {
+            slug: Set(old.slug.clone()),
+            article_id: Set(old.id),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Changes an article's state, as `next` decides from the current row:
@@ -591,25 +592,15 @@ async fn transition(
     let mut problems = Problems::default();
     let txn = db.begin().await?;
     let found = target(&txn, &mut problems, id).await?;
-    problems.finish()?;
-    let Some(old) = found else {
-        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
-    };
-    let (status, published_at) = next(&old).map_err(|message| {
-        WriteError::Invalid(vec![Problem {
-            field: Field::new(&["id"]),
-            code: Code::InvalidState,
-            message,
-        }])
-    })?;
+    let old = problems.finish_with(found)?;
+    let (status, published_at) = next(&old)
+        .map_err(|message| WriteError::invalid(&id_field(), Code::InvalidState, message))?;
     let mut row = old.into_active_model();
     row.status = Set(status);
     row.published_at = Set(published_at);
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
-    let news = audit::record(&txn, events, staff_id, action, &subject(updated.id)).await?;
-    txn.commit().await?;
-    news.deliver();
+    audit::record_and_commit(txn, events, staff_id, action, &subject(updated.id)).await?;
     Ok(updated)
 }
 
@@ -679,11 +670,8 @@ pub async fn delete(
 ) -> WriteResult<i32> {
     let mut problems = Problems::default();
     let txn = db.begin().await?;
-    let found = target(&txn, &mut problems, id).await?;
-    problems.finish()?;
-    let Some(old) = found else {
-        return Err(AppError::Internal("an article checked to exist is gone".into()).into());
-    };
+    let old = target(&txn, &mut problems, id).await?;
+    let old = problems.finish_with(old)?;
     article_tag::Entity::delete_many()
         .filter(article_tag::Column::ArticleId.eq(old.id))
         .exec(&txn)
@@ -693,9 +681,7 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     article::Entity::delete_by_id(old.id).exec(&txn).await?;
-    let news = audit::record(&txn, events, staff_id, "deleteArticle", &subject(old.id)).await?;
-    txn.commit().await?;
-    news.deliver();
+    audit::record_and_commit(txn, events, staff_id, "deleteArticle", &subject(old.id)).await?;
     Ok(old.id)
 }
 
@@ -703,9 +689,11 @@ pub async fn delete(
 mod tests {
     use super::*;
 
-    fn problems_of(input: ArticleInput, creating: bool) -> (Vec<(Vec<String>, Code)>, Checked) {
-        let mut problems = Problems::default();
-        let checked = check(&mut problems, &Field::new(&["input"]), input, creating);
+    fn problems_of(
+        input: ArticleInput,
+        creating: bool,
+    ) -> (Vec<(Vec<String>, Code)>, CheckedArticle) {
+        let (checked, problems) = check(input, creating);
         let found = problems
             .as_slice()
             .iter()

@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, NotSet};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, NotSet};
 
 use crate::error::AppResult;
 use crate::events::{Event, Events, Pending};
@@ -31,4 +31,23 @@ pub async fn record(
     .insert(db)
     .await?;
     Ok(events.publish_in(db, vec![Event::ContentChanged]).await?)
+}
+
+/// How the trail names what a write changed: `Type:id`, e.g. `Therapist:7`.
+pub fn subject(type_name: &str, id: i32) -> String {
+    format!("{type_name}:{id}")
+}
+
+/// Records the write as [`record`] does, commits `txn`, then delivers the news.
+pub async fn record_and_commit(
+    txn: DatabaseTransaction,
+    events: &Events,
+    staff_id: i32,
+    action: &str,
+    subject: &str,
+) -> AppResult<()> {
+    let news = record(&txn, events, staff_id, action, subject).await?;
+    txn.commit().await?;
+    news.deliver();
+    Ok(())
 }

@@ -3,18 +3,17 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use entity::{certification, therapist, therapist_certification};
-use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::locations::non_empty_or;
-use super::validate::{
-    Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
-};
-use super::{audit, slug, therapists, visibility};
+use super::content::{self, Content};
+use super::therapists;
+use super::validate::{Code, Field, Problems, Target, WriteResult, taken_if_unique_violation};
+use super::visibility;
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -120,7 +119,8 @@ pub async fn create(
     actor: i32,
     changes: CertificationChanges,
 ) -> WriteResult<certification::Model> {
-    save(db, events, actor, Target::New, changes).await
+    let action = "createCertification";
+    content::save::<CheckedCertification>(db, events, actor, Target::New, action, changes).await
 }
 
 /// Changes a certification; `id` is `None` when the id given was not a certification's.
@@ -131,118 +131,75 @@ pub async fn update(
     id: Option<i32>,
     changes: CertificationChanges,
 ) -> WriteResult<certification::Model> {
-    save(db, events, actor, Target::Existing(id), changes).await
+    let (target, action) = (Target::Existing(id), "updateCertification");
+    content::save::<CheckedCertification>(db, events, actor, target, action, changes).await
 }
 
-async fn save(
-    db: &DatabaseConnection,
-    events: &Events,
-    actor: i32,
-    target: Target,
-    c: CertificationChanges,
-) -> WriteResult<certification::Model> {
-    let creating = target == Target::New;
-    let input = Field::new(&["input"]);
-    let mut p = Problems::default();
-    let now = Utc::now();
-    let mut row = certification::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let text = |p: &mut Problems, name: &str, value: Option<String>, max: usize| {
-        let field = input.at(name);
-        p.present(&field, value, creating)
-            .map(|v| p.text(&field, &v, max, false))
-    };
-    let name = text(&mut p, "name", c.name, 200);
-    if let Some(v) = &name {
-        row.name = Set(v.clone());
-    }
-    if let Some(v) = text(&mut p, "issuingBody", c.issuing_body, 200) {
-        row.issuing_body = Set(v);
-    }
-    if let Some(v) = text(&mut p, "description", c.description, 5_000) {
-        row.description = Set(v);
-    }
-    match c.url {
-        Some(Some(url)) => row.url = Set(Some(p.url(&input.at("url"), &url))),
-        Some(None) => row.url = Set(None),
-        None if creating => row.url = Set(None),
-        None => {}
-    }
-    let slug_field = input.at("slug");
-    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+/// A certification's changes as they are stored: trimmed, and a new one
+/// without a link has none.
+#[derive(Debug, Default, PartialEq)]
+struct CheckedCertification {
+    name: Option<String>,
+    issuing_body: Option<String>,
+    description: Option<String>,
+    url: Option<Option<String>>,
+    slug: Option<String>,
+}
 
-    let txn = db.begin().await?;
-    let id = match target {
-        Target::New => None,
-        Target::Existing(id) => existing::<certification::Entity, _>(
-            &txn,
-            id,
-            &Field::new(&["id"]),
-            "certification",
-            &mut p,
-        )
-        .await?
-        .map(|c| c.id),
-    };
-    if let Some(slug) = &slug
-        && slug::is_valid(slug)
-        && slug::is_taken::<certification::Entity, _>(
-            &txn,
-            certification::Column::Slug,
+impl Content for CheckedCertification {
+    type Changes = CertificationChanges;
+    type Entity = certification::Entity;
+    type Row = certification::ActiveModel;
+    const NAME: &'static str = "certification";
+    const TYPE: &'static str = "Certification";
+    const ID: certification::Column = certification::Column::Id;
+    const SLUG: certification::Column = certification::Column::Slug;
+    const CREATED_AT: certification::Column = certification::Column::CreatedAt;
+    const UPDATED_AT: certification::Column = certification::Column::UpdatedAt;
+
+    fn check(c: CertificationChanges, creating: bool) -> (Self, Problems) {
+        let input = Field::new(&["input"]);
+        let mut p = Problems::default();
+        let mut text = |name: &str, value: Option<String>, max: usize| {
+            p.present_text(&input.at(name), value, creating, max, false)
+        };
+        let name = text("name", c.name, 200);
+        let issuing_body = text("issuingBody", c.issuing_body, 200);
+        let description = text("description", c.description, 5_000);
+        let url = match c.url {
+            Some(Some(url)) => Some(Some(p.url(&input.at("url"), &url))),
+            None if creating => Some(None),
+            url => url,
+        };
+        let slug = c.slug.map(|s| p.slug(&input.at("slug"), &s));
+        let checked = CheckedCertification {
+            name,
+            issuing_body,
+            description,
+            url,
             slug,
-            id.map(|id| (certification::Column::Id, id)),
-        )
-        .await?
-    {
-        p.add(
-            &slug_field,
-            Code::Taken,
-            "another certification has this slug",
-        );
+        };
+        (checked, p)
     }
-    p.finish()?;
-    match (slug, &name) {
-        (Some(slug), _) => row.slug = Set(slug),
-        (None, Some(name)) if creating => {
-            let base = non_empty_or(slug::slugify(name), "certification");
-            row.slug = Set(slug::unique::<certification::Entity, _>(
-                &txn,
-                certification::Column::Slug,
-                &base,
-            )
-            .await?);
-        }
-        _ => {}
-    }
-    let saved = match id {
-        None => {
-            row.created_at = Set(now);
-            row.insert(&txn).await
-        }
-        Some(id) => {
-            row.id = Unchanged(id);
-            row.update(&txn).await
+
+    fn row(&self) -> certification::ActiveModel {
+        let set = |value: &Option<String>| value.clone().map_or(NotSet, Set);
+        certification::ActiveModel {
+            name: set(&self.name),
+            issuing_body: set(&self.issuing_body),
+            description: set(&self.description),
+            url: self.url.clone().map_or(NotSet, Set),
+            ..Default::default()
         }
     }
-    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
-    let action = if creating {
-        "createCertification"
-    } else {
-        "updateCertification"
-    };
-    let news = audit::record(
-        &txn,
-        events,
-        actor,
-        action,
-        &format!("Certification:{}", saved.id),
-    )
-    .await?;
-    txn.commit().await?;
-    news.deliver();
-    Ok(saved)
+
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+
+    fn slug_source(&self) -> Option<String> {
+        self.name.clone()
+    }
 }
 
 /// A certification to award to a therapist.
@@ -438,5 +395,33 @@ mod tests {
         assert_eq!(status(day(0), today), Status::ExpiringSoon);
         assert_eq!(status(day(60), today), Status::ExpiringSoon);
         assert_eq!(status(day(61), today), Status::Active);
+    }
+
+    #[test]
+    fn a_new_certification_needs_its_texts_and_may_lack_a_link() {
+        let (checked, problems) =
+            CheckedCertification::check(CertificationChanges::default(), true);
+        let at = |path: &str| (path.to_owned(), Code::Required);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.name"),
+                at("input.issuingBody"),
+                at("input.description")
+            ]
+        );
+        assert_eq!(checked.url, Some(None));
+        let changes = CertificationChanges {
+            name: Some(" OCS ".into()),
+            url: Some(Some("not a url".into())),
+            ..CertificationChanges::default()
+        };
+        let (checked, problems) = CheckedCertification::check(changes, false);
+        assert_eq!(
+            problems.found(),
+            [("input.url".to_owned(), Code::InvalidFormat)]
+        );
+        assert_eq!(checked.name.as_deref(), Some("OCS"));
+        assert_eq!(checked.slug_source().as_deref(), Some("OCS"));
     }
 }

@@ -6,18 +6,20 @@ use entity::{
     closure, location, location_service, opening_hours, therapist, therapist_location,
     therapist_service,
 };
-use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 
+use super::audit;
+use super::content::{self, Content};
 use super::hours::{self, RangeInput};
 use super::validate::{
     Code, Field, PhoneNumber, Problems, Target, WriteResult, existing, taken_if_unique_violation,
 };
-use super::{audit, slug, visibility};
+use super::visibility;
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -42,7 +44,7 @@ pub async fn find_by_id(db: &DatabaseConnection, id: i32) -> AppResult<Option<lo
 }
 
 /// A postal address as staff typed it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
     pub street: String,
     pub city: String,
@@ -77,7 +79,8 @@ pub async fn create(
     actor: i32,
     changes: LocationChanges,
 ) -> WriteResult<location::Model> {
-    save(db, events, actor, Target::New, changes).await
+    content::save::<CheckedLocation>(db, events, actor, Target::New, "createLocation", changes)
+        .await
 }
 
 /// Changes a location; `id` is `None` when the id given was not a location's.
@@ -88,168 +91,143 @@ pub async fn update(
     id: Option<i32>,
     changes: LocationChanges,
 ) -> WriteResult<location::Model> {
-    save(db, events, actor, Target::Existing(id), changes).await
+    let target = Target::Existing(id);
+    content::save::<CheckedLocation>(db, events, actor, target, "updateLocation", changes).await
 }
 
-async fn save(
-    db: &DatabaseConnection,
-    events: &Events,
-    actor: i32,
-    target: Target,
-    c: LocationChanges,
-) -> WriteResult<location::Model> {
-    let creating = target == Target::New;
-    let input = Field::new(&["input"]);
-    let mut p = Problems::default();
-    let now = Utc::now();
-    let mut row = location::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let name_field = input.at("name");
-    let name = p.present(&name_field, c.name, creating);
-    if let Some(name) = &name {
-        row.name = Set(p.text(&name_field, name, 200, false));
-    }
-    if let Some(a) = p.present(&input.at("address"), c.address, creating) {
-        let f = input.at("address");
-        row.street = Set(p.text(&f.at("street"), &a.street, 200, false));
-        row.city = Set(p.text(&f.at("city"), &a.city, 100, false));
-        row.region = Set(p.text(&f.at("region"), &a.region, 100, true));
-        row.postal_code = Set(p.text(&f.at("postalCode"), &a.postal_code, 20, true));
-        let country = a.country.trim().to_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            p.add(
-                &f.at("country"),
-                Code::InvalidFormat,
-                "must be an ISO 3166-1 alpha-2 code, e.g. US",
-            );
-        }
-        row.country = Set(country);
-    }
-    let tz_field = input.at("timeZone");
-    if let Some(tz) = p.present(&tz_field, c.time_zone, creating) {
-        let tz = tz.trim();
-        if hours::time_zone(tz).is_none() {
-            p.add(
-                &tz_field,
-                Code::InvalidFormat,
-                "must be an IANA time zone, e.g. America/Chicago",
-            );
-        }
-        row.time_zone = Set(tz.to_owned());
-    }
-    if let Some(phone) = p.present(&input.at("phone"), c.phone, creating) {
-        let phone = p.phone(&input.at("phone"), &phone);
-        row.phone_display = Set(phone.display);
-        row.phone_e164 = Set(phone.e164);
-    }
-    if let Some(email) = p.present(&input.at("email"), c.email, creating) {
-        row.email = Set(p.email(&input.at("email"), &email));
-    }
-    match c.geo {
-        Some(Some((latitude, longitude))) => {
-            let geo = input.at("geo");
-            row.latitude = Set(Some(p.in_range(&geo.at("latitude"), latitude, -90.0, 90.0)));
-            row.longitude = Set(Some(p.in_range(
-                &geo.at("longitude"),
-                longitude,
-                -180.0,
-                180.0,
-            )));
-        }
-        Some(None) => {
-            row.latitude = Set(None);
-            row.longitude = Set(None);
-        }
-        None if creating => {
-            row.latitude = Set(None);
-            row.longitude = Set(None);
-        }
-        None => {}
-    }
-    let slug_field = input.at("slug");
-    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+/// A location's changes as they are stored: trimmed, the country in capitals,
+/// and a new location placed nowhere unless its geo is given.
+#[derive(Debug, Default, PartialEq)]
+struct CheckedLocation {
+    name: Option<String>,
+    address: Option<Address>,
+    time_zone: Option<String>,
+    phone: Option<PhoneNumber>,
+    email: Option<String>,
+    geo: Option<Option<(f64, f64)>>,
+    slug: Option<String>,
+}
 
-    let txn = db.begin().await?;
-    let id = match target {
-        Target::New => None,
-        Target::Existing(id) => {
-            existing::<location::Entity, _>(&txn, id, &Field::new(&["id"]), "location", &mut p)
-                .await?
-                .map(|l| l.id)
-        }
-    };
-    if let Some(slug) = &slug
-        && slug::is_valid(slug)
-        && slug::is_taken::<location::Entity, _>(
-            &txn,
-            location::Column::Slug,
+impl Content for CheckedLocation {
+    type Changes = LocationChanges;
+    type Entity = location::Entity;
+    type Row = location::ActiveModel;
+    const NAME: &'static str = "location";
+    const TYPE: &'static str = "Location";
+    const ID: location::Column = location::Column::Id;
+    const SLUG: location::Column = location::Column::Slug;
+    const CREATED_AT: location::Column = location::Column::CreatedAt;
+    const UPDATED_AT: location::Column = location::Column::UpdatedAt;
+    const POSITION: Option<location::Column> = Some(location::Column::Position);
+
+    fn check(c: LocationChanges, creating: bool) -> (Self, Problems) {
+        let input = Field::new(&["input"]);
+        let mut p = Problems::default();
+        let name = p.present_text(&input.at("name"), c.name, creating, 200, false);
+        let address = p
+            .present(&input.at("address"), c.address, creating)
+            .map(|a| check_address(&a, &input.at("address"), &mut p));
+        let time_zone = p
+            .present(&input.at("timeZone"), c.time_zone, creating)
+            .map(|tz| check_time_zone(&tz, &input.at("timeZone"), &mut p));
+        let phone = p
+            .present(&input.at("phone"), c.phone, creating)
+            .map(|phone| p.phone(&input.at("phone"), &phone));
+        let email = p
+            .present(&input.at("email"), c.email, creating)
+            .map(|email| p.email(&input.at("email"), &email));
+        let geo = match c.geo {
+            Some(Some(geo)) => Some(Some(check_geo(geo, &input.at("geo"), &mut p))),
+            None if creating => Some(None),
+            geo => geo,
+        };
+        let slug = c.slug.map(|s| p.slug(&input.at("slug"), &s));
+        let checked = CheckedLocation {
+            name,
+            address,
+            time_zone,
+            phone,
+            email,
+            geo,
             slug,
-            id.map(|id| (location::Column::Id, id)),
-        )
-        .await?
-    {
-        p.add(&slug_field, Code::Taken, "another location has this slug");
+        };
+        (checked, p)
     }
-    p.finish()?;
-    match (slug, &name) {
-        (Some(slug), _) => row.slug = Set(slug),
-        (None, Some(name)) if creating => {
-            let base = non_empty_or(slug::slugify(name), "location");
-            row.slug =
-                Set(
-                    slug::unique::<location::Entity, _>(&txn, location::Column::Slug, &base)
-                        .await?,
-                );
+
+    fn row(&self) -> location::ActiveModel {
+        let set = |value: &Option<String>| value.clone().map_or(NotSet, Set);
+        let mut row = location::ActiveModel {
+            name: set(&self.name),
+            time_zone: set(&self.time_zone),
+            email: set(&self.email),
+            ..Default::default()
+        };
+        if let Some(a) = &self.address {
+            row.street = Set(a.street.clone());
+            row.city = Set(a.city.clone());
+            row.region = Set(a.region.clone());
+            row.postal_code = Set(a.postal_code.clone());
+            row.country = Set(a.country.clone());
         }
-        _ => {}
+        if let Some(phone) = &self.phone {
+            row.phone_display = Set(phone.display.clone());
+            row.phone_e164 = Set(phone.e164.clone());
+        }
+        if let Some(geo) = self.geo {
+            row.latitude = Set(geo.map(|(latitude, _)| latitude));
+            row.longitude = Set(geo.map(|(_, longitude)| longitude));
+        }
+        row
     }
-    let saved = match id {
-        None => {
-            row.position = Set(next_position(&txn).await?);
-            row.created_at = Set(now);
-            row.insert(&txn).await
-        }
-        Some(id) => {
-            row.id = Unchanged(id);
-            row.update(&txn).await
-        }
+
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
     }
-    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
-    let action = if creating {
-        "createLocation"
-    } else {
-        "updateLocation"
+
+    fn slug_source(&self) -> Option<String> {
+        self.name.clone()
+    }
+}
+
+/// Trimmed, the country an ISO 3166-1 alpha-2 code in capitals.
+fn check_address(a: &Address, field: &Field, p: &mut Problems) -> Address {
+    let country = a.country.trim().to_uppercase();
+    let address = Address {
+        street: p.text(&field.at("street"), &a.street, 200, false),
+        city: p.text(&field.at("city"), &a.city, 100, false),
+        region: p.text(&field.at("region"), &a.region, 100, true),
+        postal_code: p.text(&field.at("postalCode"), &a.postal_code, 20, true),
+        country,
     };
-    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
-    txn.commit().await?;
-    news.deliver();
-    Ok(saved)
-}
-
-fn subject(id: i32) -> String {
-    format!("Location:{id}")
-}
-
-/// `text`, or `fallback` when it is empty (a name with no letters ASCII can spell).
-pub(crate) fn non_empty_or(text: String, fallback: &str) -> String {
-    if text.is_empty() {
-        fallback.to_owned()
-    } else {
-        text
+    if address.country.len() != 2 || !address.country.bytes().all(|b| b.is_ascii_uppercase()) {
+        p.add(
+            &field.at("country"),
+            Code::InvalidFormat,
+            "must be an ISO 3166-1 alpha-2 code, e.g. US",
+        );
     }
+    address
 }
 
-/// After the last location in the clinic's order.
-async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    let max: Option<Option<i32>> = location::Entity::find()
-        .select_only()
-        .column_as(location::Column::Position.max(), "max")
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().map_or(0, |m| m + 1))
+/// Trimmed, and a time zone the IANA database knows.
+fn check_time_zone(tz: &str, field: &Field, p: &mut Problems) -> String {
+    let tz = tz.trim();
+    if hours::time_zone(tz).is_none() {
+        p.add(
+            field,
+            Code::InvalidFormat,
+            "must be an IANA time zone, e.g. America/Chicago",
+        );
+    }
+    tz.to_owned()
+}
+
+/// Latitude and longitude within their ranges.
+fn check_geo((latitude, longitude): (f64, f64), field: &Field, p: &mut Problems) -> (f64, f64) {
+    (
+        p.in_range(&field.at("latitude"), latitude, -90.0, 90.0),
+        p.in_range(&field.at("longitude"), longitude, -180.0, 180.0),
+    )
 }
 
 /// Replaces the weekly opening hours of a location (`id` is `None` when the
@@ -399,9 +377,8 @@ async fn finish_location_write(
     let mut row: location::ActiveModel = found.into();
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
-    txn.commit().await?;
-    news.deliver();
+    let subject = audit::subject(CheckedLocation::TYPE, saved.id);
+    audit::record_and_commit(txn, events, actor, action, &subject).await?;
     Ok(saved)
 }
 
@@ -465,4 +442,58 @@ pub async fn refresh_services(
         .to_owned();
     db.execute(&insert).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_fields_are_named_by_their_path() {
+        let changes = LocationChanges {
+            name: Some("Downtown".into()),
+            address: Some(Address {
+                street: " ".into(),
+                city: "Chicago".into(),
+                region: String::new(),
+                postal_code: String::new(),
+                country: "usa".into(),
+            }),
+            time_zone: Some("Mars/Olympus".into()),
+            phone: Some(PhoneNumber {
+                display: "800-PT-FIRST".into(),
+                e164: "18007834778".into(),
+            }),
+            email: Some("front desk@ptfirst.example".into()),
+            geo: Some(Some((91.0, 0.0))),
+            slug: None,
+        };
+        let (_, problems) = CheckedLocation::check(changes, true);
+        let at = |path: &str, code| (path.to_owned(), code);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.address.street", Code::Required),
+                at("input.address.country", Code::InvalidFormat),
+                at("input.timeZone", Code::InvalidFormat),
+                at("input.phone.e164", Code::InvalidFormat),
+                at("input.email", Code::InvalidFormat),
+                at("input.geo.latitude", Code::OutOfRange),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_location_needs_all_but_its_slug_and_geo() {
+        let (checked, problems) = CheckedLocation::check(LocationChanges::default(), true);
+        let fields: Vec<String> = problems.found().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["name", "address", "timeZone", "phone", "email"].map(|f| format!("input.{f}"))
+        );
+        assert_eq!(checked.geo, Some(None));
+        let (checked, problems) = CheckedLocation::check(LocationChanges::default(), false);
+        assert!(problems.is_empty());
+        assert_eq!(checked, CheckedLocation::default());
+    }
 }

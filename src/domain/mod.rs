@@ -5,6 +5,7 @@ pub mod articles;
 pub mod audit;
 pub mod bookings;
 pub mod certifications;
+pub mod content;
 pub mod hours;
 pub mod limits;
 pub mod locations;

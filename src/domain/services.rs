@@ -1,18 +1,12 @@
 //! The services the clinic offers; how staff add, change and retire them.
 
-use chrono::Utc;
 use entity::service;
-use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::locations::non_empty_or;
-use super::validate::{
-    Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
-};
-use super::{audit, slug, visibility};
+use super::content::{self, Content};
+use super::validate::{Code, Field, Problems, Target, WriteResult};
+use super::visibility;
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -70,7 +64,7 @@ pub async fn create(
     actor: i32,
     changes: ServiceChanges,
 ) -> WriteResult<service::Model> {
-    save(db, events, actor, Target::New, changes).await
+    content::save::<CheckedService>(db, events, actor, Target::New, "createService", changes).await
 }
 
 /// Changes a service, offered or retired; `id` is `None` when the id given
@@ -82,123 +76,96 @@ pub async fn update(
     id: Option<i32>,
     changes: ServiceChanges,
 ) -> WriteResult<service::Model> {
-    save(db, events, actor, Target::Existing(id), changes).await
+    let target = Target::Existing(id);
+    content::save::<CheckedService>(db, events, actor, target, "updateService", changes).await
 }
 
-async fn save(
-    db: &DatabaseConnection,
-    events: &Events,
-    actor: i32,
-    target: Target,
-    c: ServiceChanges,
-) -> WriteResult<service::Model> {
-    let creating = target == Target::New;
-    let input = Field::new(&["input"]);
-    let mut p = Problems::default();
-    let now = Utc::now();
-    let mut row = service::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let name_field = input.at("name");
-    let name = p
-        .present(&name_field, c.name, creating)
-        .map(|v| p.text(&name_field, &v, 200, false));
-    if let Some(v) = &name {
-        row.name = Set(v.clone());
-    }
-    if let Some(kind) = p.present(&input.at("kind"), c.kind, creating) {
-        row.kind = Set(kind);
-    }
-    let description_field = input.at("description");
-    if let Some(v) = p.present(&description_field, c.description, creating) {
-        row.description = Set(p.text(&description_field, &v, 5_000, false));
-    }
-    let durations_field = input.at("durationsMinutes");
-    if let Some(minutes) = p.present(&durations_field, c.durations_minutes, creating) {
-        row.durations_minutes = Set(serde_json::json!(durations(
-            &minutes,
-            &durations_field,
-            &mut p
-        )));
-    }
-    if let Some(v) = p.present(&input.at("referralAccepted"), c.referral_accepted, creating) {
-        row.referral_accepted = Set(v);
-    }
-    if let Some(v) = p.present(
-        &input.at("insuranceEligible"),
-        c.insurance_eligible,
-        creating,
-    ) {
-        row.insurance_eligible = Set(v);
-    }
-    match c.active {
-        Some(active) => row.active = Set(active),
-        None if creating => row.active = Set(true),
-        None => {}
-    }
-    let slug_field = input.at("slug");
-    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+/// A service's changes as they are stored: trimmed, the session lengths
+/// sorted, and a new service offered.
+#[derive(Debug, Default, PartialEq)]
+struct CheckedService {
+    name: Option<String>,
+    kind: Option<service::ServiceKind>,
+    description: Option<String>,
+    durations_minutes: Option<Vec<i32>>,
+    referral_accepted: Option<bool>,
+    insurance_eligible: Option<bool>,
+    slug: Option<String>,
+    active: Option<bool>,
+}
 
-    let txn = db.begin().await?;
-    let id = match target {
-        Target::New => None,
-        Target::Existing(id) => {
-            existing::<service::Entity, _>(&txn, id, &Field::new(&["id"]), "service", &mut p)
-                .await?
-                .map(|s| s.id)
-        }
-    };
-    if let Some(slug) = &slug
-        && slug::is_valid(slug)
-        && slug::is_taken::<service::Entity, _>(
-            &txn,
-            service::Column::Slug,
+impl Content for CheckedService {
+    type Changes = ServiceChanges;
+    type Entity = service::Entity;
+    type Row = service::ActiveModel;
+    const NAME: &'static str = "service";
+    const TYPE: &'static str = "Service";
+    const ID: service::Column = service::Column::Id;
+    const SLUG: service::Column = service::Column::Slug;
+    const CREATED_AT: service::Column = service::Column::CreatedAt;
+    const UPDATED_AT: service::Column = service::Column::UpdatedAt;
+    const POSITION: Option<service::Column> = Some(service::Column::Position);
+
+    fn check(c: ServiceChanges, creating: bool) -> (Self, Problems) {
+        let input = Field::new(&["input"]);
+        let mut p = Problems::default();
+        let name = p.present_text(&input.at("name"), c.name, creating, 200, false);
+        let kind = p.present(&input.at("kind"), c.kind, creating);
+        let description = p.present_text(
+            &input.at("description"),
+            c.description,
+            creating,
+            5_000,
+            false,
+        );
+        let durations_field = input.at("durationsMinutes");
+        let durations_minutes = p
+            .present(&durations_field, c.durations_minutes, creating)
+            .map(|minutes| durations(&minutes, &durations_field, &mut p));
+        let referral_accepted =
+            p.present(&input.at("referralAccepted"), c.referral_accepted, creating);
+        let insurance_eligible = p.present(
+            &input.at("insuranceEligible"),
+            c.insurance_eligible,
+            creating,
+        );
+        let slug = c.slug.map(|s| p.slug(&input.at("slug"), &s));
+        let checked = CheckedService {
+            name,
+            kind,
+            description,
+            durations_minutes,
+            referral_accepted,
+            insurance_eligible,
             slug,
-            id.map(|id| (service::Column::Id, id)),
-        )
-        .await?
-    {
-        p.add(&slug_field, Code::Taken, "another service has this slug");
+            active: c.active.or(creating.then_some(true)),
+        };
+        (checked, p)
     }
-    p.finish()?;
-    match (slug, &name) {
-        (Some(slug), _) => row.slug = Set(slug),
-        (None, Some(name)) if creating => {
-            let base = non_empty_or(slug::slugify(name), "service");
-            row.slug =
-                Set(slug::unique::<service::Entity, _>(&txn, service::Column::Slug, &base).await?);
-        }
-        _ => {}
+
+    fn row(&self) -> service::ActiveModel {
+        let mut row = service::ActiveModel::default();
+        let set = |value: &Option<String>| value.clone().map_or(NotSet, Set);
+        row.name = set(&self.name);
+        row.description = set(&self.description);
+        row.kind = self.kind.map_or(NotSet, Set);
+        row.durations_minutes = self
+            .durations_minutes
+            .as_ref()
+            .map_or(NotSet, |minutes| Set(serde_json::json!(minutes)));
+        row.referral_accepted = self.referral_accepted.map_or(NotSet, Set);
+        row.insurance_eligible = self.insurance_eligible.map_or(NotSet, Set);
+        row.active = self.active.map_or(NotSet, Set);
+        row
     }
-    let saved = match id {
-        None => {
-            row.position = Set(next_position(&txn).await?);
-            row.created_at = Set(now);
-            row.insert(&txn).await
-        }
-        Some(id) => {
-            row.id = Unchanged(id);
-            row.update(&txn).await
-        }
+
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
     }
-    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
-    let action = if creating {
-        "createService"
-    } else {
-        "updateService"
-    };
-    let news = audit::record(
-        &txn,
-        events,
-        actor,
-        action,
-        &format!("Service:{}", saved.id),
-    )
-    .await?;
-    txn.commit().await?;
-    news.deliver();
-    Ok(saved)
+
+    fn slug_source(&self) -> Option<String> {
+        self.name.clone()
+    }
 }
 
 /// At least one, each 1 to [`MAX_DURATION_MINUTES`]; sorted, without repeats.
@@ -221,13 +188,34 @@ fn durations(minutes: &[i32], field: &Field, p: &mut Problems) -> Vec<i32> {
     clean
 }
 
-/// After the last service in the clinic's order.
-async fn next_position(db: &impl ConnectionTrait) -> Result<i32, DbErr> {
-    let max: Option<Option<i32>> = service::Entity::find()
-        .select_only()
-        .column_as(service::Column::Position.max(), "max")
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(max.flatten().map_or(0, |m| m + 1))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_lengths_are_checked_one_by_one_and_stored_sorted() {
+        let changes = ServiceChanges {
+            name: Some("Dry Needling".into()),
+            kind: Some(service::ServiceKind::Clinical),
+            description: Some(" ".into()),
+            durations_minutes: Some(vec![60, 0, 30, 60, 481]),
+            referral_accepted: Some(false),
+            slug: Some("dry_needling".into()),
+            ..ServiceChanges::default()
+        };
+        let (checked, problems) = CheckedService::check(changes, true);
+        let at = |path: &str, code| (path.to_owned(), code);
+        assert_eq!(
+            problems.found(),
+            [
+                at("input.description", Code::Required),
+                at("input.durationsMinutes.1", Code::OutOfRange),
+                at("input.durationsMinutes.4", Code::OutOfRange),
+                at("input.insuranceEligible", Code::Required),
+                at("input.slug", Code::InvalidFormat),
+            ]
+        );
+        assert_eq!(checked.durations_minutes, Some(vec![0, 30, 60, 481]));
+        assert_eq!(checked.active, Some(true));
+    }
 }

@@ -40,6 +40,15 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// The slug of `text`, or `fallback` when `text` has no letter or digit that
+/// ASCII can spell (a name in Cyrillic, say).
+pub fn slugify_or(text: &str, fallback: &str) -> String {
+    match slugify(text) {
+        slug if slug.is_empty() => fallback.to_owned(),
+        slug => slug,
+    }
+}
+
 /// Whether `slug` is already in the form [`slugify`] gives.
 pub fn is_valid(slug: &str) -> bool {
     !slug.is_empty() && slug.len() <= MAX_LENGTH && slugify(slug) == slug
@@ -102,5 +111,7 @@ mod tests {
         assert!(is_valid("medical-massage"));
         assert!(!is_valid("Medical Massage"));
         assert!(!is_valid("-edge-"));
+        assert_eq!(slugify_or("Ана Петрова", "therapist"), "therapist");
+        assert_eq!(slugify_or("Ana Petrova", "therapist"), "ana-petrova");
     }
 }

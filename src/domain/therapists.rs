@@ -7,7 +7,7 @@ use entity::{
     certification, location, service, therapist, therapist_certification, therapist_language,
     therapist_location, therapist_service,
 };
-use sea_orm::ActiveValue::{Set, Unchanged};
+use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
@@ -15,12 +15,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::locations::{self, non_empty_or};
+use super::content::{self, Content};
+use super::locations;
 use super::page::{self, Page, PageArgs};
-use super::validate::{
-    Code, Field, Problems, Target, WriteResult, existing, taken_if_unique_violation,
-};
-use super::{audit, markdown, slug, visibility};
+use super::validate::{Code, Field, Problems, Target, WriteResult, existing};
+use super::visibility;
+use super::{audit, markdown};
 use crate::error::AppResult;
 use crate::events::Events;
 
@@ -207,7 +207,8 @@ pub async fn create(
     actor: i32,
     changes: TherapistChanges,
 ) -> WriteResult<therapist::Model> {
-    save(db, events, actor, Target::New, "createTherapist", changes).await
+    let action = "createTherapist";
+    content::save::<CheckedTherapist>(db, events, actor, Target::New, action, changes).await
 }
 
 /// Changes a therapist, listed or not; `id` is `None` when the id given was
@@ -219,15 +220,8 @@ pub async fn update(
     id: Option<i32>,
     changes: TherapistChanges,
 ) -> WriteResult<therapist::Model> {
-    save(
-        db,
-        events,
-        actor,
-        Target::Existing(id),
-        "updateTherapist",
-        changes,
-    )
-    .await
+    let (target, action) = (Target::Existing(id), "updateTherapist");
+    content::save::<CheckedTherapist>(db, events, actor, target, action, changes).await
 }
 
 /// Takes a therapist out of the public directory (and out of what their
@@ -243,154 +237,145 @@ pub async fn deactivate(
         active: Some(false),
         ..TherapistChanges::default()
     };
-    save(
-        db,
-        events,
-        actor,
-        Target::Existing(id),
-        "deactivateTherapist",
-        changes,
-    )
-    .await
+    let (target, action) = (Target::Existing(id), "deactivateTherapist");
+    content::save::<CheckedTherapist>(db, events, actor, target, action, changes).await
 }
 
-async fn save(
-    db: &DatabaseConnection,
-    events: &Events,
-    actor: i32,
-    target: Target,
-    action: &str,
-    c: TherapistChanges,
-) -> WriteResult<therapist::Model> {
-    let creating = target == Target::New;
-    let input = Field::new(&["input"]);
-    let mut p = Problems::default();
-    let now = Utc::now();
-    let mut row = therapist::ActiveModel {
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let text = |p: &mut Problems, name: &str, value: Option<String>, max: usize, blank: bool| {
-        let field = input.at(name);
-        p.present(&field, value, creating)
-            .map(|v| p.text(&field, &v, max, blank))
-    };
-    let first_name = text(&mut p, "firstName", c.first_name, 100, false);
-    let last_name = text(&mut p, "lastName", c.last_name, 100, false);
-    let credentials = text(&mut p, "credentials", c.credentials, 100, true);
-    let title = text(&mut p, "title", c.title, 200, false);
-    let bio = text(&mut p, "bio", c.bio, 20_000, true);
-    if let Some(v) = &first_name {
-        row.first_name = Set(v.clone());
-    }
-    if let Some(v) = &last_name {
-        row.last_name = Set(v.clone());
-    }
-    if let Some(v) = credentials {
-        row.credentials = Set(v);
-    }
-    if let Some(v) = title {
-        row.title = Set(v);
-    }
-    if let Some(v) = bio {
-        row.bio_html = Set(markdown::to_safe_html(&v));
-        row.bio = Set(v);
-    }
-    match c.photo_url {
-        Some(Some(url)) => {
-            row.photo_url = Set(Some(p.url_or_path(&input.at("photoUrl"), &url)));
-        }
-        Some(None) => row.photo_url = Set(None),
-        None if creating => row.photo_url = Set(None),
-        None => {}
-    }
-    if let Some(accepting) = p.present(
-        &input.at("acceptingNewPatients"),
-        c.accepting_new_patients,
-        creating,
-    ) {
-        row.accepting_new_patients = Set(accepting);
-    }
-    match c.active {
-        Some(active) => row.active = Set(active),
-        None if creating => row.active = Set(true),
-        None => {}
-    }
-    let languages = p
-        .present(&input.at("languages"), c.languages, creating)
-        .map(|codes| languages(&codes, &input.at("languages"), &mut p));
-    let slug_field = input.at("slug");
-    let slug = c.slug.map(|s| p.slug(&slug_field, &s));
+/// A therapist's changes as they are stored: trimmed, languages lower-cased
+/// without repeats, and a new therapist listed, without a photo unless given.
+#[derive(Debug, Default, PartialEq)]
+struct CheckedTherapist {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    credentials: Option<String>,
+    title: Option<String>,
+    bio: Option<String>,
+    photo_url: Option<Option<String>>,
+    accepting_new_patients: Option<bool>,
+    active: Option<bool>,
+    languages: Option<Vec<String>>,
+    slug: Option<String>,
+}
 
-    let txn = db.begin().await?;
-    let id = match target {
-        Target::New => None,
-        Target::Existing(id) => {
-            existing::<therapist::Entity, _>(&txn, id, &Field::new(&["id"]), "therapist", &mut p)
-                .await?
-                .map(|t| t.id)
-        }
-    };
-    if let Some(slug) = &slug
-        && slug::is_valid(slug)
-        && slug::is_taken::<therapist::Entity, _>(
-            &txn,
-            therapist::Column::Slug,
+impl Content for CheckedTherapist {
+    type Changes = TherapistChanges;
+    type Entity = therapist::Entity;
+    type Row = therapist::ActiveModel;
+    const NAME: &'static str = "therapist";
+    const TYPE: &'static str = "Therapist";
+    const ID: therapist::Column = therapist::Column::Id;
+    const SLUG: therapist::Column = therapist::Column::Slug;
+    const CREATED_AT: therapist::Column = therapist::Column::CreatedAt;
+    const UPDATED_AT: therapist::Column = therapist::Column::UpdatedAt;
+
+    fn check(c: TherapistChanges, creating: bool) -> (Self, Problems) {
+        let input = Field::new(&["input"]);
+        let mut p = Problems::default();
+        let mut text = |name: &str, value: Option<String>, max: usize, blank: bool| {
+            p.present_text(&input.at(name), value, creating, max, blank)
+        };
+        let first_name = text("firstName", c.first_name, 100, false);
+        let last_name = text("lastName", c.last_name, 100, false);
+        let credentials = text("credentials", c.credentials, 100, true);
+        let title = text("title", c.title, 200, false);
+        let bio = text("bio", c.bio, 20_000, true);
+        let photo_url = match c.photo_url {
+            Some(Some(url)) => Some(Some(p.url_or_path(&input.at("photoUrl"), &url))),
+            None if creating => Some(None),
+            url => url,
+        };
+        let accepting_field = input.at("acceptingNewPatients");
+        let accepting_new_patients =
+            p.present(&accepting_field, c.accepting_new_patients, creating);
+        let languages = p
+            .present(&input.at("languages"), c.languages, creating)
+            .map(|codes| languages(&codes, &input.at("languages"), &mut p));
+        let slug = c.slug.map(|s| p.slug(&input.at("slug"), &s));
+        let checked = CheckedTherapist {
+            first_name,
+            last_name,
+            credentials,
+            title,
+            bio,
+            photo_url,
+            accepting_new_patients,
+            active: c.active.or(creating.then_some(true)),
+            languages,
             slug,
-            id.map(|id| (therapist::Column::Id, id)),
-        )
-        .await?
-    {
-        p.add(&slug_field, Code::Taken, "another therapist has this slug");
+        };
+        (checked, p)
     }
-    p.finish()?;
-    match (slug, &first_name, &last_name) {
-        (Some(slug), _, _) => row.slug = Set(slug),
-        (None, Some(first), Some(last)) if creating => {
-            let base = non_empty_or(slug::slugify(&format!("{first} {last}")), "therapist");
-            row.slug =
-                Set(
-                    slug::unique::<therapist::Entity, _>(&txn, therapist::Column::Slug, &base)
-                        .await?,
-                );
-        }
-        _ => {}
-    }
-    let saved = match id {
-        None => {
-            row.created_at = Set(now);
-            row.insert(&txn).await
-        }
-        Some(id) => {
-            row.id = Unchanged(id);
-            row.update(&txn).await
+
+    fn row(&self) -> therapist::ActiveModel {
+        let set = |value: &Option<String>| value.clone().map_or(NotSet, Set);
+        therapist::ActiveModel {
+            first_name: set(&self.first_name),
+            last_name: set(&self.last_name),
+            credentials: set(&self.credentials),
+            title: set(&self.title),
+            bio_html: self
+                .bio
+                .as_deref()
+                .map_or(NotSet, |bio| Set(markdown::to_safe_html(bio))),
+            bio: set(&self.bio),
+            photo_url: self.photo_url.clone().map_or(NotSet, Set),
+            accepting_new_patients: self.accepting_new_patients.map_or(NotSet, Set),
+            active: self.active.map_or(NotSet, Set),
+            ..Default::default()
         }
     }
-    .map_err(|e| taken_if_unique_violation(e, &slug_field))?;
-    if let Some(languages) = languages {
-        therapist_language::Entity::delete_many()
-            .filter(therapist_language::Column::TherapistId.eq(saved.id))
-            .exec(&txn)
-            .await?;
-        if !languages.is_empty() {
-            therapist_language::Entity::insert_many(languages.into_iter().map(|language| {
-                therapist_language::ActiveModel {
-                    therapist_id: Set(saved.id),
-                    language: Set(language),
-                }
-            }))
-            .exec(&txn)
-            .await?;
+
+    fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+
+    fn slug_source(&self) -> Option<String> {
+        Some(format!(
+            "{} {}",
+            self.first_name.as_deref()?,
+            self.last_name.as_deref()?
+        ))
+    }
+
+    /// Replaces the languages given; a change of `active` on an existing
+    /// therapist changes what their locations offer.
+    async fn after_save(
+        &self,
+        txn: &DatabaseTransaction,
+        saved: &therapist::Model,
+        creating: bool,
+    ) -> Result<(), DbErr> {
+        if let Some(languages) = &self.languages {
+            set_languages(txn, saved.id, languages).await?;
         }
+        if self.active.is_some() && !creating {
+            locations::refresh_services(txn, &location_ids(txn, saved.id).await?).await?;
+        }
+        Ok(())
     }
-    // Whether the therapist counts changes what their locations offer.
-    if c.active.is_some() && !creating {
-        locations::refresh_services(&txn, &location_ids(&txn, saved.id).await?).await?;
+}
+
+/// Makes the therapist's languages exactly `languages`.
+async fn set_languages(
+    db: &impl ConnectionTrait,
+    therapist_id: i32,
+    languages: &[String],
+) -> Result<(), DbErr> {
+    therapist_language::Entity::delete_many()
+        .filter(therapist_language::Column::TherapistId.eq(therapist_id))
+        .exec(db)
+        .await?;
+    if !languages.is_empty() {
+        therapist_language::Entity::insert_many(languages.iter().map(|language| {
+            therapist_language::ActiveModel {
+                therapist_id: Set(therapist_id),
+                language: Set(language.clone()),
+            }
+        }))
+        .exec(db)
+        .await?;
     }
-    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
-    txn.commit().await?;
-    news.deliver();
-    Ok(saved)
+    Ok(())
 }
 
 /// Checked, lower-cased (as the directory filter compares them) and without repeats.
@@ -416,10 +401,6 @@ fn languages(codes: &[String], field: &Field, p: &mut Problems) -> Vec<String> {
         }
     }
     clean
-}
-
-fn subject(id: i32) -> String {
-    format!("Therapist:{id}")
 }
 
 async fn location_ids(db: &impl ConnectionTrait, therapist_id: i32) -> Result<Vec<i32>, DbErr> {
@@ -598,9 +579,8 @@ pub(crate) async fn finish_therapist_write(
     let mut row: therapist::ActiveModel = found.into();
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    let news = audit::record(&txn, events, actor, action, &subject(saved.id)).await?;
-    txn.commit().await?;
-    news.deliver();
+    let subject = audit::subject(CheckedTherapist::TYPE, saved.id);
+    audit::record_and_commit(txn, events, actor, action, &subject).await?;
     Ok(saved)
 }
 
@@ -624,5 +604,63 @@ mod tests {
         ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
+    }
+
+    fn code(path: &str, code: Code) -> (String, Code) {
+        (path.to_owned(), code)
+    }
+
+    #[test]
+    fn a_create_reports_every_problem_at_once_in_field_order() {
+        let changes = TherapistChanges {
+            first_name: Some("  ".into()),
+            title: Some("t".repeat(201)),
+            photo_url: Some(Some("ftp://x.example/a.jpg".into())),
+            languages: Some(vec!["en".into(), "english language".into()]),
+            slug: Some("Not A Slug".into()),
+            ..TherapistChanges::default()
+        };
+        let (_, problems) = CheckedTherapist::check(changes, true);
+        assert_eq!(
+            problems.found(),
+            [
+                code("input.firstName", Code::Required),
+                code("input.lastName", Code::Required),
+                code("input.credentials", Code::Required),
+                code("input.title", Code::InvalidLength),
+                code("input.bio", Code::Required),
+                code("input.photoUrl", Code::InvalidFormat),
+                code("input.acceptingNewPatients", Code::Required),
+                code("input.languages.1", Code::InvalidFormat),
+                code("input.slug", Code::InvalidFormat),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_check_trims_and_fills_in_what_a_new_therapist_lacks() {
+        let changes = TherapistChanges {
+            first_name: Some(" Ana ".into()),
+            last_name: Some("Petrova".into()),
+            credentials: Some(String::new()),
+            title: Some("Physical Therapist".into()),
+            bio: Some("*Hi*".into()),
+            languages: Some(vec!["EN".into(), " en ".into(), "pt-BR".into()]),
+            accepting_new_patients: Some(true),
+            ..TherapistChanges::default()
+        };
+        let (checked, problems) = CheckedTherapist::check(changes, true);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(checked.first_name.as_deref(), Some("Ana"));
+        assert_eq!(checked.languages, Some(vec!["en".into(), "pt-br".into()]));
+        assert_eq!(
+            (checked.active, checked.photo_url.clone()),
+            (Some(true), Some(None))
+        );
+        assert_eq!(checked.slug_source().as_deref(), Some("Ana Petrova"));
+        // An update leaves out what it does not change.
+        let (checked, problems) = CheckedTherapist::check(TherapistChanges::default(), false);
+        assert!(problems.is_empty());
+        assert_eq!(checked, CheckedTherapist::default());
     }
 }

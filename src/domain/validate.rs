@@ -137,6 +137,15 @@ impl Problems {
         &self.0
     }
 
+    /// Each problem as its field path joined with dots, and its code.
+    #[cfg(test)]
+    pub(crate) fn found(&self) -> Vec<(String, Code)> {
+        self.0
+            .iter()
+            .map(|p| (p.field.segments().join("."), p.code))
+            .collect()
+    }
+
     /// `Ok(())` when nothing is wrong, else every problem at once.
     pub fn finish(self) -> WriteResult<()> {
         if self.0.is_empty() {
@@ -180,6 +189,19 @@ impl Problems {
             );
         }
         value.to_owned()
+    }
+
+    /// [`present`](Self::present), then [`text`](Self::text) of what is there.
+    pub fn present_text(
+        &mut self,
+        field: &Field,
+        value: Option<String>,
+        required: bool,
+        max: usize,
+        may_be_blank: bool,
+    ) -> Option<String> {
+        self.present(field, value, required)
+            .map(|v| self.text(field, &v, max, may_be_blank))
     }
 
     /// A slug staff chose: already in the form `slug::slugify` gives.
