@@ -10,8 +10,8 @@ use clinic_api::auth::Role;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::bookings::{count, input_with, reference, submit};
-use crate::helpers::TestApp;
+use crate::support::bookings::{count, reference, submit};
+use crate::support::{TestApp, seed_clinic};
 
 const LOGIN: &str = r#"
 mutation($email: String!, $password: String!) {
@@ -151,9 +151,10 @@ async fn signing_in_successfully_counts_against_no_limit() {
 
 #[tokio::test]
 async fn guessing_references_is_refused_after_a_few_misses_per_email_and_per_address() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let patient = "pat.guess@example.com";
-    let booked = submit(&app, input_with(json!({ "email": patient }))).await;
+    let booked = submit(&app, clinic.form_with(json!({ "email": patient }))).await;
     let known = reference(&booked);
     let look = |reference: String, email: String, client: &'static str| {
         let app = &app;
@@ -218,8 +219,13 @@ async fn guessing_references_is_refused_after_a_few_misses_per_email_and_per_add
 
 #[tokio::test]
 async fn a_patient_lookup_in_a_url_is_refused_before_any_database_work() {
-    let app = TestApp::with_demo().await;
-    let booked = submit(&app, input_with(json!({ "email": "pat.url@example.com" }))).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let booked = submit(
+        &app,
+        clinic.form_with(json!({ "email": "pat.url@example.com" })),
+    )
+    .await;
     let query = format!(
         "{{ bookingRequestStatus(reference: \"{}\", email: \"pat.url@example.com\") {{ status }} }}",
         reference(&booked)

@@ -7,7 +7,7 @@ use entity::{article, article_slug, article_tag, audit_event, staff, tag};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
-use crate::helpers::{GqlResponse, TestApp, pluck};
+use crate::support::{GqlResponse, TestApp, pluck};
 
 macro_rules! fields {
     () => {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, pluck};
+use crate::support::{TestApp, pluck};
 
 const ARTICLES: &str = r#"
 query ($filter: ArticleFilter, $orderBy: ArticleOrderBy! = PUBLISHED_AT_DESC) {

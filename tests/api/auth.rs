@@ -1,10 +1,12 @@
 //! Staff sign-in, bearer tokens and roles on reads.
 
 use axum::http::StatusCode;
+use chrono::Utc;
 use clinic_api::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::seed::{seed_award, seed_certification, seed_therapist};
+use crate::support::{TestApp, seed_clinic};
 
 const VIEWER: &str = "{ viewer { email name role } }";
 const LOGIN: &str = r#"
@@ -34,7 +36,7 @@ async fn editor(app: &TestApp) -> String {
     "editor@example.com".to_owned()
 }
 
-async fn login(app: &TestApp, email: &str, password: &str) -> crate::helpers::GqlResponse {
+async fn login(app: &TestApp, email: &str, password: &str) -> crate::support::GqlResponse {
     app.gql(LOGIN, json!({ "email": email, "password": password }))
         .await
 }
@@ -208,7 +210,21 @@ async fn logout_is_for_sessions_and_needs_a_signed_in_caller() {
 
 #[tokio::test]
 async fn staff_see_certifications_about_to_expire_and_the_public_does_not() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let at_clinic = [clinic.location.slug.as_str()];
+    let linh = seed_therapist(&app, "Linh", "Tran", &[&clinic.service.slug], &at_clinic).await;
+    let cupping = seed_certification(&app, "Cupping Therapy").await;
+    let lymph = seed_certification(&app, "Lymphatic Drainage").await;
+    let dry = seed_certification(&app, "Dry Needling").await;
+    let today = Utc::now().date_naive();
+    let days = |n: i64| Some(today + chrono::Duration::days(n));
+    seed_award(&app, &clinic.therapist.slug, &cupping.slug, days(40)).await;
+    seed_award(&app, &linh.slug, &lymph.slug, days(10)).await;
+    // Not soon, expired, and never expiring: none of them listed.
+    seed_award(&app, &clinic.therapist.slug, &lymph.slug, days(300)).await;
+    seed_award(&app, &linh.slug, &cupping.slug, days(-5)).await;
+    seed_award(&app, &linh.slug, &dry.slug, None).await;
     let res = app.gql(EXPIRING, json!({})).await;
     assert_eq!(res.error_code(), Some("UNAUTHENTICATED"));
     assert_eq!(res.data, Value::Null);
@@ -231,7 +247,17 @@ async fn staff_see_certifications_about_to_expire_and_the_public_does_not() {
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted, "soonest first");
-    assert!(list.iter().any(|c| c["therapist"]["slug"] == "linh-nguyen"));
+    let held: Vec<(&Value, &Value)> = list
+        .iter()
+        .map(|c| (&c["slug"], &c["therapist"]["slug"]))
+        .collect();
+    assert_eq!(
+        held,
+        [
+            (&json!(lymph.slug), &json!(linh.slug)),
+            (&json!(cupping.slug), &json!(clinic.therapist.slug)),
+        ]
+    );
 
     let none = app.gql_as(&token, EXPIRING, json!({ "days": 0 })).await;
     assert!(

@@ -3,16 +3,18 @@
 //! requests and follows them up — status changes that never overwrite a
 //! colleague's, therapist assignments, notes — each logged with who did it.
 
+use chrono::Weekday;
 use clinic_api::auth::Role;
 use futures_util::future::join;
 use serde_json::{Value, json};
 
-use crate::bookings::{
-    assert_no_patient_details, chicago_window, count, input_with, patient, reference, row, submit,
-    valid_input,
+use crate::support::admin::{expected, problems};
+use crate::support::app::Staff;
+use crate::support::bookings::{assert_no_patient_details, count, local, reference, row, submit};
+use crate::support::seed::{
+    WEEKDAYS, deactivate_therapist, hours, next, seed_location, seed_service, seed_therapist,
 };
-use crate::directory_mutations::{expected, problems};
-use crate::helpers::{GqlResponse, TestApp, pluck};
+use crate::support::{Clinic, GqlResponse, Seeded, TestApp, pluck, seed_clinic};
 
 /// The receipt as `requestBooking` shows it.
 const STATUS: &str = r#"
@@ -77,19 +79,6 @@ mutation($id: ID!, $note: String!) {
     userErrors { field message code }
   }
 }"#;
-
-/// A staff member: the token to act with and the email the log shows.
-struct Staff {
-    token: String,
-    email: String,
-}
-
-async fn staff(app: &TestApp, role: Role) -> Staff {
-    let token = app.token_for(role).await;
-    let res = app.gql_as(&token, "{ viewer { email } }", json!({})).await;
-    let email = res.ok()["viewer"]["email"].as_str().unwrap().to_owned();
-    Staff { token, email }
-}
 
 /// The id the front desk knows a request by.
 async fn id_of(app: &TestApp, reference: &str) -> String {
@@ -185,8 +174,9 @@ fn entry(
 
 #[tokio::test]
 async fn a_patient_checks_a_request_with_its_reference_and_email() {
-    let app = TestApp::with_demo().await;
-    let receipt = submit(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let receipt = submit(&app, clinic.form()).await;
     let reference = reference(&receipt);
     let status = |reference: &str, email: &str| {
         app.gql(STATUS, json!({ "reference": reference, "email": email }))
@@ -210,7 +200,7 @@ async fn a_patient_checks_a_request_with_its_reference_and_email() {
             receipt,
             "{reference} {email}"
         );
-        assert_no_patient_details(&res.data.to_string(), &valid_input());
+        assert_no_patient_details(&res.data.to_string(), &clinic.form());
     }
 
     // A wrong email and a wrong reference get the very same answer.
@@ -225,16 +215,17 @@ async fn a_patient_checks_a_request_with_its_reference_and_email() {
 
 #[tokio::test]
 async fn a_patient_cancels_a_request_not_yet_scheduled() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
     let cancel = |reference: &str, email: &str| {
         app.gql(CANCEL, json!({ "reference": reference, "email": email }))
     };
 
-    let (new, new_id) = request(&app, patient(1)).await;
-    let (contacted, contacted_id) = request(&app, patient(2)).await;
+    let (new, new_id) = request(&app, clinic.patient(1)).await;
+    let (contacted, contacted_id) = request(&app, clinic.patient(2)).await;
     set_status(&app, &desk, &contacted_id, "NEW", "CONTACTED").await;
-    let mut bot = patient(3);
+    let mut bot = clinic.patient(3);
     bot["website"] = json!("https://spam.example.com");
     let (spam, _) = request(&app, bot).await;
 
@@ -248,7 +239,7 @@ async fn a_patient_cancels_a_request_not_yet_scheduled() {
         assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
         assert_eq!(payload["receipt"]["reference"], reference.as_str());
         assert_eq!(payload["receipt"]["status"], "CANCELLED");
-        assert_no_patient_details(&res.data.to_string(), &patient(n));
+        assert_no_patient_details(&res.data.to_string(), &clinic.patient(n));
         assert_eq!(
             row(&app, reference).await.status,
             entity::booking_request::BookingStatus::Cancelled
@@ -307,9 +298,10 @@ async fn a_patient_cancels_a_request_not_yet_scheduled() {
 
 #[tokio::test]
 async fn cancelling_needs_the_right_reference_and_email() {
-    let app = TestApp::with_demo().await;
-    let (reference, _) = request(&app, valid_input()).await;
-    let other = request(&app, patient(1)).await.0;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let (reference, _) = request(&app, clinic.form()).await;
+    let other = request(&app, clinic.patient(1)).await.0;
     for (reference, email) in [
         (reference.as_str(), "patient1@example.com"),
         (other.as_str(), "pat.example@example.com"),
@@ -334,9 +326,10 @@ async fn cancelling_needs_the_right_reference_and_email() {
 
 #[tokio::test]
 async fn a_scheduled_request_is_cancelled_by_calling_the_clinic() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let (reference, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let (reference, id) = request(&app, clinic.form()).await;
     set_status(&app, &desk, &id, "NEW", "CONTACTED").await;
     set_status(&app, &desk, &id, "CONTACTED", "SCHEDULED").await;
     let before = detail(&app, &desk, &id).await;
@@ -359,11 +352,12 @@ async fn a_scheduled_request_is_cancelled_by_calling_the_clinic() {
 
 #[tokio::test]
 async fn only_the_front_desk_and_admins_read_and_change_requests() {
-    let app = TestApp::with_demo().await;
-    let (reference, id) = request(&app, valid_input()).await;
-    let editor = staff(&app, Role::Editor).await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let admin = staff(&app, Role::Admin).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let (reference, id) = request(&app, clinic.form()).await;
+    let editor = app.staff(Role::Editor).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let admin = app.staff(Role::Admin).await;
     let cases = |expected_status: &str, status: &str, therapist: Value| {
         [
             (LIST, json!({ "first": 10 })),
@@ -381,7 +375,7 @@ async fn only_the_front_desk_and_admins_read_and_change_requests() {
         ("anonymous", None, "UNAUTHENTICATED"),
         ("EDITOR", Some(&editor.token), "FORBIDDEN"),
     ] {
-        for (document, variables) in cases("NEW", "CONTACTED", json!("maria-gonzalez")) {
+        for (document, variables) in cases("NEW", "CONTACTED", json!(clinic.therapist.slug)) {
             let res = match token {
                 Some(token) => app.gql_as(token, document, variables).await,
                 None => app.gql(document, variables).await,
@@ -398,7 +392,7 @@ async fn only_the_front_desk_and_admins_read_and_change_requests() {
     );
 
     for (who, from, to, therapist) in [
-        (&desk, "NEW", "CONTACTED", json!("maria-gonzalez")),
+        (&desk, "NEW", "CONTACTED", json!(clinic.therapist.slug)),
         (&admin, "CONTACTED", "SCHEDULED", Value::Null),
     ] {
         for (document, variables) in cases(from, to, therapist.clone()) {
@@ -411,7 +405,7 @@ async fn only_the_front_desk_and_admins_read_and_change_requests() {
     }
     let note = || json!("Called, no answer");
     let (d, a) = (json!(desk.email), json!(admin.email));
-    let maria = json!("maria-gonzalez");
+    let assigned = json!(clinic.therapist.slug);
     let null = Value::Null;
     let request = detail(&app, &admin, &id).await;
     assert_eq!(request["status"], "SCHEDULED");
@@ -449,7 +443,7 @@ async fn only_the_front_desk_and_admins_read_and_change_requests() {
                 null.clone(),
                 null.clone(),
                 d,
-                maria
+                assigned
             ),
             entry(
                 "NOTE",
@@ -481,8 +475,9 @@ async fn only_the_front_desk_and_admins_read_and_change_requests() {
 
 #[tokio::test]
 async fn public_queries_cannot_reach_booking_requests() {
-    let app = TestApp::with_demo().await;
-    let (_, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let (_, id) = request(&app, clinic.form()).await;
     use base64::Engine;
     let global = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("BookingRequest:1");
     for id in [id.clone(), global] {
@@ -525,56 +520,98 @@ async fn public_queries_cannot_reach_booking_requests() {
 
 // --- Finding requests ----------------------------------------------------
 
-/// Five requests, oldest first: Pat (Chicago, medical massage with Maria),
-/// Robin (Denver, PT with Thomas; CONTACTED), Sam (Boulder, sports massage
-/// with Sarah), Alex (Chicago, manual therapy; Daniel assigned), and a bot
-/// (Chicago, medical massage; SPAM). Returns their references.
-async fn five_requests(app: &TestApp, desk: &Staff) -> [String; 5] {
-    let denver_tuesday = |h| {
-        let day = crate::bookings::next(chrono::Weekday::Tue);
+/// Around a seeded clinic (in Chicago): two locations in Denver's time zone,
+/// three more services, and a therapist for each.
+struct Directory {
+    highlands: Seeded,
+    pearl_street: Seeded,
+    evaluation: Seeded,
+    sports: Seeded,
+    manual: Seeded,
+    thomas: Seeded,
+    sarah: Seeded,
+    daniel: Seeded,
+    linh: Seeded,
+}
+
+async fn directory(app: &TestApp, clinic: &Clinic) -> Directory {
+    let open = || hours(&WEEKDAYS, "08:00", "18:00");
+    let highlands = seed_location(app, "Highlands", "America/Denver", open()).await;
+    let pearl_street = seed_location(app, "Pearl Street", "America/Denver", open()).await;
+    let evaluation = seed_service(app, "Physical Therapy Evaluation", "CLINICAL").await;
+    let sports = seed_service(app, "Sports Massage", "CLINICAL").await;
+    let manual = seed_service(app, "Manual Therapy", "CLINICAL").await;
+    let thomas = seed_therapist(
+        app,
+        "Thomas",
+        "Brandt",
+        &[&evaluation.slug],
+        &[&highlands.slug],
+    )
+    .await;
+    let sarah = seed_therapist(app, "Sarah", "Moss", &[&sports.slug], &[&pearl_street.slug]).await;
+    let at_clinic = [clinic.location.slug.as_str()];
+    let daniel = seed_therapist(app, "Daniel", "Roe", &[&manual.slug], &at_clinic).await;
+    let elsewhere = [highlands.slug.as_str(), pearl_street.slug.as_str()];
+    let linh = seed_therapist(app, "Linh", "Tran", &[&clinic.service.slug], &elsewhere).await;
+    Directory {
+        highlands,
+        pearl_street,
+        evaluation,
+        sports,
+        manual,
+        thomas,
+        sarah,
+        daniel,
+        linh,
+    }
+}
+
+/// Five requests, oldest first: Pat (the clinic's location and service, with
+/// its therapist), Robin (Highlands, PT evaluation with Thomas; CONTACTED),
+/// Sam (Pearl Street, sports massage with Sarah), Alex (the clinic's
+/// location, manual therapy; Daniel assigned), and a bot (the clinic's
+/// location and service; SPAM). Returns their references.
+async fn five_requests(
+    app: &TestApp,
+    clinic: &Clinic,
+    dir: &Directory,
+    desk: &Staff,
+) -> [String; 5] {
+    let denver = |weekday, h| {
+        let day = next(weekday);
         json!({
-            "start": crate::bookings::local("America/Denver", day, h, 0).to_rfc3339(),
-            "end": crate::bookings::local("America/Denver", day, h + 1, 0).to_rfc3339(),
+            "start": local("America/Denver", day, h, 0).to_rfc3339(),
+            "end": local("America/Denver", day, h + 1, 0).to_rfc3339(),
         })
     };
-    let pat = request(app, valid_input()).await;
+    let pat = request(app, clinic.form()).await;
     let robin = request(
         app,
-        input_with(json!({
+        clinic.form_with(json!({
             "fullName": "Robin Castle", "email": "robin.castle@example.org",
-            "phone": "(303) 555-0123", "location": "denver-highlands",
-            "service": "physical-therapy-evaluation", "therapist": "thomas-becker",
-            "preferredWindows": [denver_tuesday(10)],
+            "phone": "(303) 555-0123", "location": dir.highlands.slug,
+            "service": dir.evaluation.slug, "therapist": dir.thomas.slug,
+            "preferredWindows": [denver(Weekday::Tue, 10)],
         })),
     )
     .await;
     set_status(app, desk, &robin.1, "NEW", "CONTACTED").await;
-    // Boulder's closure is 5 days out; a Monday or Thursday may be it, a
-    // Tuesday 2 to 8 days out is not always clear of it either: use Wednesday
-    // unless it is the closure.
-    let mut day = crate::bookings::next(chrono::Weekday::Wed);
-    if (day - chrono::Utc::now().date_naive()).num_days() == 5 {
-        day += chrono::Duration::days(7);
-    }
-    let boulder = json!({
-        "start": crate::bookings::local("America/Denver", day, 10, 0).to_rfc3339(),
-        "end": crate::bookings::local("America/Denver", day, 11, 0).to_rfc3339(),
-    });
     let sam = request(
         app,
-        input_with(json!({
+        clinic.form_with(json!({
             "fullName": "Sam Lee", "email": "sam.lee@example.net",
-            "phone": "(720) 555-0145", "location": "boulder",
-            "service": "sports-massage", "therapist": "sarah-mitchell",
-            "preferredWindows": [boulder],
+            "phone": "(720) 555-0145", "location": dir.pearl_street.slug,
+            "service": dir.sports.slug, "therapist": dir.sarah.slug,
+            "preferredWindows": [denver(Weekday::Wed, 10)],
         })),
     )
     .await;
     let alex = request(
         app,
-        input_with(json!({
+        clinic.form_with(json!({
             "fullName": "Alex Kim", "email": "alex.kim@example.com",
-            "phone": "(312) 555-0166", "service": "manual-therapy", "therapist": null,
+            "phone": "(312) 555-0166", "service": dir.manual.slug, "therapist": null,
         })),
     )
     .await;
@@ -582,7 +619,7 @@ async fn five_requests(app: &TestApp, desk: &Staff) -> [String; 5] {
         .gql_as(
             &desk.token,
             ASSIGN,
-            json!({ "id": alex.1, "therapist": "daniel-kowalski" }),
+            json!({ "id": alex.1, "therapist": dir.daniel.slug }),
         )
         .await;
     assert_eq!(
@@ -591,10 +628,10 @@ async fn five_requests(app: &TestApp, desk: &Staff) -> [String; 5] {
     );
     let bot = request(
         app,
-        input_with(json!({
+        clinic.form_with(json!({
             "fullName": "Casey Bot", "email": "casey@example.com", "phone": "(312) 555-0177",
             "therapist": null, "website": "https://spam.example.com",
-            "preferredWindows": [chicago_window(9, 10)],
+            "preferredWindows": [clinic.window(9, 10)],
         })),
     )
     .await;
@@ -603,9 +640,11 @@ async fn five_requests(app: &TestApp, desk: &Staff) -> [String; 5] {
 
 #[tokio::test]
 async fn the_front_desk_pages_through_requests_newest_first() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let [pat, robin, sam, alex, bot] = five_requests(&app, &desk).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let dir = directory(&app, &clinic).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let [pat, robin, sam, alex, bot] = five_requests(&app, &clinic, &dir, &desk).await;
     let newest_first = [&bot, &alex, &sam, &robin, &pat];
 
     let mut seen = Vec::new();
@@ -636,9 +675,11 @@ async fn the_front_desk_pages_through_requests_newest_first() {
 
 #[tokio::test]
 async fn the_front_desk_filters_requests() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let [pat, robin, sam, alex, bot] = five_requests(&app, &desk).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let dir = directory(&app, &clinic).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let [pat, robin, sam, alex, bot] = five_requests(&app, &clinic, &dir, &desk).await;
     let list = |filter: Value| {
         let token = desk.token.clone();
         let app = &app;
@@ -673,21 +714,18 @@ async fn the_front_desk_filters_requests() {
             vec![&bot, &alex, &sam, &robin, &pat],
         ),
         (
-            json!({ "location": "chicago-loop" }),
+            json!({ "location": clinic.location.slug }),
             vec![&bot, &alex, &pat],
         ),
-        (json!({ "location": "boulder" }), vec![&sam]),
-        (json!({ "service": "medical-massage" }), vec![&bot, &pat]),
-        (
-            json!({ "service": "physical-therapy-evaluation" }),
-            vec![&robin],
-        ),
+        (json!({ "location": dir.pearl_street.slug }), vec![&sam]),
+        (json!({ "service": clinic.service.slug }), vec![&bot, &pat]),
+        (json!({ "service": dir.evaluation.slug }), vec![&robin]),
         // Preferred by the patient, or assigned by the front desk.
-        (json!({ "therapist": "sarah-mitchell" }), vec![&sam]),
-        (json!({ "therapist": "daniel-kowalski" }), vec![&alex]),
-        (json!({ "therapist": "linh-nguyen" }), vec![]),
+        (json!({ "therapist": dir.sarah.slug }), vec![&sam]),
+        (json!({ "therapist": dir.daniel.slug }), vec![&alex]),
+        (json!({ "therapist": dir.linh.slug }), vec![]),
         (
-            json!({ "location": "chicago-loop", "status": "NEW" }),
+            json!({ "location": clinic.location.slug, "status": "NEW" }),
             vec![&alex, &pat],
         ),
         (json!({ "location": "atlantis" }), vec![]),
@@ -730,9 +768,10 @@ async fn the_front_desk_filters_requests() {
 
 #[tokio::test]
 async fn one_request_shows_every_detail_and_its_log() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let receipt = submit(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let receipt = submit(&app, clinic.form()).await;
     let id = id_of(&app, &reference(&receipt)).await;
     let request = detail(&app, &desk, &id).await;
     assert_eq!(request["id"], id);
@@ -746,9 +785,9 @@ async fn one_request_shows_every_detail_and_its_log() {
     assert_eq!(request["email"], "pat.example@example.com");
     assert_eq!(request["phone"], "+13125550199");
     assert_eq!(request["preferredContact"], "PHONE");
-    assert_eq!(request["service"]["slug"], "medical-massage");
-    assert_eq!(request["location"]["slug"], "chicago-loop");
-    assert_eq!(request["preferredTherapist"]["slug"], "maria-gonzalez");
+    assert_eq!(request["service"]["slug"], clinic.service.slug);
+    assert_eq!(request["location"]["slug"], clinic.location.slug);
+    assert_eq!(request["preferredTherapist"]["slug"], clinic.therapist.slug);
     assert_eq!(request["assignedTherapist"], Value::Null);
     assert_eq!(request["preferredWindows"], receipt["preferredWindows"]);
     assert_eq!(request["newPatient"], true);
@@ -789,8 +828,9 @@ async fn one_request_shows_every_detail_and_its_log() {
 
 #[tokio::test]
 async fn staff_move_requests_along_every_allowed_path() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
     let paths: [&[&str]; 10] = [
         &["NEW", "CONTACTED", "SCHEDULED"],
         &["NEW", "DECLINED"],
@@ -804,7 +844,7 @@ async fn staff_move_requests_along_every_allowed_path() {
         &["NEW", "CONTACTED", "SCHEDULED", "CANCELLED"],
     ];
     for (n, path) in (1..).zip(paths) {
-        let receipt = submit(&app, patient(n)).await;
+        let receipt = submit(&app, clinic.patient(n)).await;
         let id = id_of(&app, &reference(&receipt)).await;
         let mut updated = receipt["submittedAt"].clone();
         let mut want = vec![entry(
@@ -856,9 +896,10 @@ async fn staff_move_requests_along_every_allowed_path() {
 
 #[tokio::test]
 async fn disallowed_moves_are_refused_and_change_nothing() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let (_, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let (_, id) = request(&app, clinic.form()).await;
     let refused = |from: &'static str, to: &'static str| {
         let app = &app;
         let desk = &desk;
@@ -895,7 +936,7 @@ async fn disallowed_moves_are_refused_and_change_nothing() {
     }
 
     for closed in ["CANCELLED", "SPAM"] {
-        let (_, id) = request(&app, patient(if closed == "SPAM" { 1 } else { 2 })).await;
+        let (_, id) = request(&app, clinic.patient(if closed == "SPAM" { 1 } else { 2 })).await;
         set_status(&app, &desk, &id, "NEW", closed).await;
         for to in ["NEW", "CONTACTED", "DECLINED"] {
             let res = app
@@ -923,7 +964,7 @@ async fn disallowed_moves_are_refused_and_change_nothing() {
     let payload = answer(&res, "updateBookingRequestStatus");
     assert_eq!(payload["bookingRequest"], Value::Null);
     assert_eq!(problems(payload), expected(&[("id", "NOT_FOUND")]));
-    let (_, fresh) = request(&app, patient(3)).await;
+    let (_, fresh) = request(&app, clinic.patient(3)).await;
     let res = app
         .gql_as(
             &desk.token,
@@ -940,9 +981,10 @@ async fn disallowed_moves_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn a_stale_expected_status_is_refused_with_the_request_as_it_is() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let (_, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let (_, id) = request(&app, clinic.form()).await;
     set_status(&app, &desk, &id, "NEW", "CONTACTED").await;
     let before = detail(&app, &desk, &id).await;
 
@@ -965,11 +1007,12 @@ async fn a_stale_expected_status_is_refused_with_the_request_as_it_is() {
 
 #[tokio::test]
 async fn of_two_concurrent_changes_exactly_one_wins() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let admin = staff(&app, Role::Admin).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let admin = app.staff(Role::Admin).await;
     for n in 1..=3 {
-        let (_, id) = request(&app, patient(n)).await;
+        let (_, id) = request(&app, clinic.patient(n)).await;
         let (contacted, declined) = join(
             change(&app, &desk, &id, "NEW", "CONTACTED"),
             change(&app, &admin, &id, "NEW", "DECLINED"),
@@ -1011,9 +1054,31 @@ async fn of_two_concurrent_changes_exactly_one_wins() {
 
 #[tokio::test]
 async fn the_front_desk_assigns_a_therapist_who_works_there() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let (_, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let at_clinic = [clinic.location.slug.as_str()];
+    // Another therapist giving the clinic's service there; one working there
+    // at something else; one giving the service elsewhere.
+    let colleague = seed_therapist(&app, "Ana", "Costa", &[&clinic.service.slug], &at_clinic).await;
+    let other = seed_service(&app, "Manual Therapy", "CLINICAL").await;
+    let daniel = seed_therapist(&app, "Daniel", "Roe", &[&other.slug], &at_clinic).await;
+    let elsewhere = seed_location(
+        &app,
+        "Highlands",
+        "America/Denver",
+        hours(&WEEKDAYS, "08:00", "18:00"),
+    )
+    .await;
+    let linh = seed_therapist(
+        &app,
+        "Linh",
+        "Tran",
+        &[&clinic.service.slug],
+        &[&elsewhere.slug],
+    )
+    .await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let (_, id) = request(&app, clinic.form()).await;
     let assign = |therapist: Value, note: Value| {
         app.gql_as(
             &desk.token,
@@ -1022,35 +1087,34 @@ async fn the_front_desk_assigns_a_therapist_who_works_there() {
         )
     };
 
-    let res = assign(json!("ana-ribeiro"), json!("Maria is on leave")).await;
+    let res = assign(json!(colleague.slug), json!("Jordan is on leave")).await;
     let payload = answer(&res, "assignBookingRequestTherapist");
     assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
     assert_eq!(
         payload["bookingRequest"]["assignedTherapist"]["slug"],
-        "ana-ribeiro"
+        colleague.slug
     );
     // What the patient asked for stays as asked.
     assert_eq!(
         payload["bookingRequest"]["preferredTherapist"]["slug"],
-        "maria-gonzalez"
+        clinic.therapist.slug
     );
 
     let before = detail(&app, &desk, &id).await;
-    // Daniel Kowalski works at Chicago Loop, but not as a massage therapist.
-    let res = assign(json!("daniel-kowalski"), Value::Null).await;
+    // Daniel works there, but not at the service asked for.
+    let res = assign(json!(daniel.slug), Value::Null).await;
     let payload = answer(&res, "assignBookingRequestTherapist");
     assert_eq!(payload["bookingRequest"], Value::Null);
     assert_eq!(
         problems(payload),
         expected(&[("therapist", "INVALID_STATE")])
     );
-    app.exec("UPDATE therapist SET active = false WHERE slug = 'daniel-kowalski'")
-        .await;
+    deactivate_therapist(&app, &daniel).await;
     for (therapist, code) in [
-        // Linh Nguyen works in Denver and Boulder.
-        ("linh-nguyen", "INVALID_STATE"),
+        // Linh works elsewhere.
+        (linh.slug.as_str(), "INVALID_STATE"),
         ("nobody-at-all", "NOT_FOUND"),
-        ("daniel-kowalski", "NOT_FOUND"),
+        (daniel.slug.as_str(), "NOT_FOUND"),
     ] {
         let res = assign(json!(therapist), Value::Null).await;
         let payload = answer(&res, "assignBookingRequestTherapist");
@@ -1076,9 +1140,9 @@ async fn the_front_desk_assigns_a_therapist_who_works_there() {
                 "ASSIGNED",
                 null.clone(),
                 null.clone(),
-                json!("Maria is on leave"),
+                json!("Jordan is on leave"),
                 by.clone(),
-                json!("ana-ribeiro")
+                json!(colleague.slug)
             ),
             entry(
                 "ASSIGNED",
@@ -1093,7 +1157,7 @@ async fn the_front_desk_assigns_a_therapist_who_works_there() {
 
     // Closed requests are left as they are.
     set_status(&app, &desk, &id, "NEW", "DECLINED").await;
-    let res = assign(json!("maria-gonzalez"), Value::Null).await;
+    let res = assign(json!(clinic.therapist.slug), Value::Null).await;
     assert_eq!(
         problems(answer(&res, "assignBookingRequestTherapist")),
         expected(&[("id", "INVALID_STATE")])
@@ -1102,7 +1166,7 @@ async fn the_front_desk_assigns_a_therapist_who_works_there() {
         .gql_as(
             &desk.token,
             ASSIGN,
-            json!({ "id": "00000000-0000-4000-8000-000000000000", "therapist": "maria-gonzalez" }),
+            json!({ "id": "00000000-0000-4000-8000-000000000000", "therapist": clinic.therapist.slug }),
         )
         .await;
     assert_eq!(
@@ -1113,9 +1177,10 @@ async fn the_front_desk_assigns_a_therapist_who_works_there() {
 
 #[tokio::test]
 async fn notes_go_into_the_log() {
-    let app = TestApp::with_demo().await;
-    let desk = staff(&app, Role::FrontDesk).await;
-    let (_, id) = request(&app, valid_input()).await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    let (_, id) = request(&app, clinic.form()).await;
     let note = |text: String| app.gql_as(&desk.token, NOTE, json!({ "id": id, "note": text }));
 
     for (text, code) in [

@@ -8,42 +8,35 @@ use chrono_tz::Tz;
 use entity::booking_request::BookingStatus;
 use serde_json::{Value, json};
 
-use crate::bookings::{
-    REQUEST, assert_no_patient_details, chicago_window, input_with, local, next, patient,
-    receipt_of, reference, row, stored, submit, valid_input,
+use crate::support::admin::{expected, problems};
+use crate::support::bookings::{
+    REQUEST, assert_no_patient_details, local, receipt_of, reference, row, stored, submit,
 };
-use crate::directory_mutations::{expected, problems};
-use crate::helpers::TestApp;
-
-/// Days from today (UTC) on which the demo closes a location.
-const DEMO_CLOSURES: [i64; 4] = [5, 12, 30, 45];
-
-/// The first `weekday` at least two days out that no demo location is closed on.
-fn next_open(weekday: Weekday) -> NaiveDate {
-    let today = Utc::now().date_naive();
-    let mut day = next(weekday);
-    while DEMO_CLOSURES.contains(&(day - today).num_days()) {
-        day += Duration::days(7);
-    }
-    day
-}
+use crate::support::seed::{
+    WEEKDAYS, deactivate_therapist, hours, next, seed_closure, seed_location, seed_service,
+    seed_therapist, seed_therapist_with, set_therapist_locations, set_therapist_services,
+};
+use crate::support::{TestApp, pluck, seed_clinic, seed_clinic_in};
 
 /// A window from `from` to `to` o'clock local time at a Denver-time location
 /// on `weekday`.
 fn denver_window(weekday: Weekday, from: (u32, u32), to: (u32, u32)) -> Value {
-    let day = next_open(weekday);
+    let day = next(weekday);
     json!({
         "start": local("America/Denver", day, from.0, from.1).to_rfc3339(),
         "end": local("America/Denver", day, to.0, to.1).to_rfc3339(),
     })
 }
 
-/// A window at Chicago Loop from `from` to `to` (hour, minute) on `day`.
-fn chicago_on(day: NaiveDate, from: (u32, u32), to: (u32, u32)) -> Value {
-    json!({
-        "start": local("America/Chicago", day, from.0, from.1).to_rfc3339(),
-        "end": local("America/Chicago", day, to.0, to.1).to_rfc3339(),
-    })
+/// A location in Denver's time zone, open 08:00–18:00 on weekdays.
+async fn seed_denver(app: &TestApp, name: &str) -> crate::support::Seeded {
+    seed_location(
+        app,
+        name,
+        "America/Denver",
+        hours(&WEEKDAYS, "08:00", "18:00"),
+    )
+    .await
 }
 
 /// `input` with `key` set to `value`.
@@ -83,8 +76,9 @@ fn only_message(errors: &[Value]) -> String {
 
 #[tokio::test]
 async fn every_problem_comes_back_at_once_and_nothing_is_stored() {
-    let app = TestApp::with_demo().await;
-    let input = input_with(json!({
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let input = clinic.form_with(json!({
         "fullName": "   ",
         "email": "pat.example.com",
         "phone": "12",
@@ -120,10 +114,11 @@ async fn every_problem_comes_back_at_once_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn names_have_1_to_200_characters() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     assert_refused(
         &app,
-        input_with(json!({ "fullName": "A".repeat(201) })),
+        clinic.form_with(json!({ "fullName": "A".repeat(201) })),
         &[("input.fullName", "INVALID_LENGTH")],
     )
     .await;
@@ -133,7 +128,7 @@ async fn names_have_1_to_200_characters() {
     let res = app
         .gql(
             REQUEST,
-            json!({ "input": input_with(json!({ "fullName": huge })) }),
+            json!({ "input": clinic.form_with(json!({ "fullName": huge })) }),
         )
         .await;
     let payload = &res.ok()["requestBooking"];
@@ -148,7 +143,7 @@ async fn names_have_1_to_200_characters() {
     );
 
     let name = format!("  {}  ", "C".repeat(200));
-    let receipt = submit(&app, input_with(json!({ "fullName": name }))).await;
+    let receipt = submit(&app, clinic.form_with(json!({ "fullName": name }))).await;
     assert_eq!(
         row(&app, &reference(&receipt)).await.full_name,
         "C".repeat(200)
@@ -157,36 +152,46 @@ async fn names_have_1_to_200_characters() {
 
 #[tokio::test]
 async fn messages_have_at_most_2000_characters_and_may_be_left_out() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     assert_refused(
         &app,
-        input_with(json!({ "message": "m".repeat(2001) })),
+        clinic.form_with(json!({ "message": "m".repeat(2001) })),
         &[("input.message", "INVALID_LENGTH")],
     )
     .await;
 
-    let longest = submit(&app, with(patient(1), "message", json!("m".repeat(2000)))).await;
+    let longest = submit(
+        &app,
+        with(clinic.patient(1), "message", json!("m".repeat(2000))),
+    )
+    .await;
     let stored_message = row(&app, &reference(&longest)).await.message;
     assert_eq!(stored_message.map(|m| m.chars().count()), Some(2000));
 
-    let blank = submit(&app, with(patient(2), "message", json!("   "))).await;
+    let blank = submit(&app, with(clinic.patient(2), "message", json!("   "))).await;
     assert_eq!(row(&app, &reference(&blank)).await.message, None);
-    let none = submit(&app, with(patient(3), "message", Value::Null)).await;
+    let none = submit(&app, with(clinic.patient(3), "message", Value::Null)).await;
     assert_eq!(row(&app, &reference(&none)).await.message, None);
 }
 
 #[tokio::test]
 async fn emails_must_be_addresses_and_are_stored_lower_case() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     for email in ["", "pat", "pat@", "@example.com", "pat example@example.com"] {
         assert_refused(
             &app,
-            input_with(json!({ "email": email })),
+            clinic.form_with(json!({ "email": email })),
             &[("input.email", "INVALID_FORMAT")],
         )
         .await;
     }
-    let receipt = submit(&app, input_with(json!({ "email": "  Robin@Example.ORG " }))).await;
+    let receipt = submit(
+        &app,
+        clinic.form_with(json!({ "email": "  Robin@Example.ORG " })),
+    )
+    .await;
     assert_eq!(
         row(&app, &reference(&receipt)).await.email,
         "robin@example.org"
@@ -195,13 +200,14 @@ async fn emails_must_be_addresses_and_are_stored_lower_case() {
 
 #[tokio::test]
 async fn phone_numbers_are_read_as_dialled_and_stored_in_e164() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     for (typed, e164) in [
         ("(312) 555-0199", "+13125550199"),
         ("312.555.0142", "+13125550142"),
         ("+44 20 7946 0958", "+442079460958"),
     ] {
-        let receipt = submit(&app, input_with(json!({ "phone": typed }))).await;
+        let receipt = submit(&app, clinic.form_with(json!({ "phone": typed }))).await;
         assert_eq!(
             row(&app, &reference(&receipt)).await.phone_e164,
             e164,
@@ -217,7 +223,7 @@ async fn phone_numbers_are_read_as_dialled_and_stored_in_e164() {
     ] {
         assert_refused(
             &app,
-            input_with(json!({ "phone": typed })),
+            clinic.form_with(json!({ "phone": typed })),
             &[("input.phone", code)],
         )
         .await;
@@ -226,11 +232,12 @@ async fn phone_numbers_are_read_as_dialled_and_stored_in_e164() {
 
 #[tokio::test]
 async fn slugs_must_name_an_active_service_a_location_and_an_active_therapist() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     assert_refused(
         &app,
-        input_with(json!({
-            "service": "hot-stone-massage",
+        clinic.form_with(json!({
+            "service": "no-such-service",
             "location": "atlantis",
             "therapist": "nobody-at-all",
         })),
@@ -249,7 +256,7 @@ async fn slugs_must_name_an_active_service_a_location_and_an_active_therapist() 
     });
     assert_refused(
         &app,
-        input_with(json!({ "location": "atlantis", "preferredWindows": [past] })),
+        clinic.form_with(json!({ "location": "atlantis", "preferredWindows": [past] })),
         &[
             ("input.location", "NOT_FOUND"),
             ("input.preferredWindows.0.start", "OUT_OF_RANGE"),
@@ -257,85 +264,100 @@ async fn slugs_must_name_an_active_service_a_location_and_an_active_therapist() 
     )
     .await;
 
-    // An inactive therapist is not offered to patients.
-    app.exec("UPDATE therapist SET active = false WHERE slug = 'maria-gonzalez'")
-        .await;
-    assert_refused(&app, valid_input(), &[("input.therapist", "NOT_FOUND")]).await;
+    // An inactive therapist is not offered to patients (a colleague still
+    // gives the service there).
+    let at_clinic = [clinic.location.slug.as_str()];
+    seed_therapist(&app, "Ana", "Costa", &[&clinic.service.slug], &at_clinic).await;
+    deactivate_therapist(&app, &clinic.therapist).await;
+    assert_refused(&app, clinic.form(), &[("input.therapist", "NOT_FOUND")]).await;
 }
 
-/// The services Boulder offers, as the public sees them.
-async fn offered_at_boulder(app: &TestApp) -> Vec<String> {
-    let query = r#"{ location(slug: "boulder") { services { slug } } }"#;
-    let res = app.gql(query, json!({})).await;
-    crate::helpers::pluck(&res.ok()["location"]["services"], "slug")
+/// The services `location` offers, as the public sees them.
+async fn offered_at(app: &TestApp, location: &str) -> Vec<String> {
+    let query = "query($slug: String!) { location(slug: $slug) { services { slug } } }";
+    let res = app.gql(query, json!({ "slug": location })).await;
+    pluck(&res.ok()["location"]["services"], "slug")
 }
 
 #[tokio::test]
 async fn the_service_must_be_offered_at_the_location() {
-    let app = TestApp::with_demo().await;
-    let boulder = json!({ "location": "boulder", "service": "spa-massage", "therapist": null,
-        "preferredWindows": [denver_window(Weekday::Tue, (10, 0), (11, 0))] });
-    // Every demo location offers every service (its therapists cover them
-    // all); take spa massage away from Boulder.
-    assert!(
-        offered_at_boulder(&app)
-            .await
-            .contains(&"spa-massage".to_owned())
-    );
-    submit(&app, input_with(boulder.clone())).await;
-    app.exec(
-        "DELETE FROM location_service
-         WHERE location_id = (SELECT id FROM location WHERE slug = 'boulder')
-           AND service_id = (SELECT id FROM service WHERE slug = 'spa-massage')",
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    // A location offers what its therapists give there.
+    let pearl = seed_denver(&app, "Pearl Street").await;
+    let therapist = seed_therapist(
+        &app,
+        "Sarah",
+        "Moss",
+        &[&clinic.service.slug],
+        &[&pearl.slug],
     )
     .await;
-    assert!(
-        !offered_at_boulder(&app)
-            .await
-            .contains(&"spa-massage".to_owned())
-    );
+    let service = clinic.service.slug.clone();
+    let at_pearl = json!({ "location": pearl.slug, "therapist": null,
+        "preferredWindows": [denver_window(Weekday::Tue, (10, 0), (11, 0))] });
+    assert!(offered_at(&app, &pearl.slug).await.contains(&service));
+    submit(&app, clinic.form_with(at_pearl.clone())).await;
+    set_therapist_services(&app, &therapist, &[]).await;
+    assert!(!offered_at(&app, &pearl.slug).await.contains(&service));
 
     let errors = assert_refused(
         &app,
-        input_with(boulder),
+        clinic.form_with(at_pearl),
         &[("input.service", "INVALID_STATE")],
     )
     .await;
     let message = only_message(&errors);
-    assert!(message.contains("Boulder"), "{message}");
+    assert!(message.contains("Pearl Street"), "{message}");
 }
 
 #[tokio::test]
 async fn a_preferred_therapist_must_work_there_offer_the_service_and_take_new_patients() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let highlands = seed_denver(&app, "Highlands").await;
+    let evaluation = seed_service(&app, "Physical Therapy Evaluation", "CLINICAL").await;
+    let at_clinic = [clinic.location.slug.as_str()];
+    let at_highlands = [highlands.slug.as_str()];
+    let daniel = seed_therapist(&app, "Daniel", "Roe", &[&evaluation.slug], &at_clinic).await;
+    let linh = seed_therapist(&app, "Linh", "Tran", &[&clinic.service.slug], &at_highlands).await;
+    let james = seed_therapist_with(
+        &app,
+        "James",
+        "Obi",
+        &[&evaluation.slug],
+        &at_highlands,
+        json!({ "acceptingNewPatients": false }),
+    )
+    .await;
     let denver = |service: &str, therapist: &str| {
         json!({
-            "location": "denver-highlands",
+            "location": highlands.slug,
             "service": service,
             "therapist": therapist,
             "preferredWindows": [denver_window(Weekday::Tue, (9, 0), (10, 0))],
         })
     };
-    // Maria Gonzalez works at Chicago Loop only.
+    // The clinic's therapist works at its location only.
     let errors = assert_refused(
         &app,
-        input_with(denver("medical-massage", "maria-gonzalez")),
+        clinic.form_with(denver(&clinic.service.slug, &clinic.therapist.slug)),
         &[("input.therapist", "INVALID_STATE")],
     )
     .await;
     assert!(only_message(&errors).contains("does not work at"));
-    // Daniel Kowalski does physical therapy, not massage.
+    // Daniel gives evaluations there, not the clinic's service.
     let errors = assert_refused(
         &app,
-        input_with(json!({ "therapist": "daniel-kowalski" })),
+        clinic.form_with(json!({ "therapist": daniel.slug })),
         &[("input.therapist", "INVALID_STATE")],
     )
     .await;
     assert!(only_message(&errors).contains("does not offer"));
-    // Linh Nguyen does neither physical therapy nor work in Chicago.
+    // Linh neither gives evaluations nor works at the clinic's location.
     assert_refused(
         &app,
-        input_with(json!({ "therapist": "linh-nguyen", "service": "physical-therapy-evaluation" })),
+        clinic.form_with(json!({ "therapist": linh.slug, "service": evaluation.slug })),
         &[
             ("input.therapist", "INVALID_STATE"),
             ("input.therapist", "INVALID_STATE"),
@@ -343,40 +365,41 @@ async fn a_preferred_therapist_must_work_there_offer_the_service_and_take_new_pa
     )
     .await;
 
-    // James Okafor sees only patients he knows.
+    // James sees only patients he knows.
     let errors = assert_refused(
         &app,
-        input_with(denver("physical-therapy-evaluation", "james-okafor")),
+        clinic.form_with(denver(&evaluation.slug, &james.slug)),
         &[("input.therapist", "INVALID_STATE")],
     )
     .await;
     assert!(only_message(&errors).contains("not accepting new patients"));
-    let mut returning = input_with(denver("physical-therapy-evaluation", "james-okafor"));
+    let mut returning = clinic.form_with(denver(&evaluation.slug, &james.slug));
     returning["newPatient"] = json!(false);
     let receipt = submit(&app, returning).await;
-    assert_eq!(receipt["therapist"]["slug"], "james-okafor");
-    assert_eq!(receipt["location"]["slug"], "denver-highlands");
+    assert_eq!(receipt["therapist"]["slug"], james.slug);
+    assert_eq!(receipt["location"]["slug"], highlands.slug);
 }
 
 #[tokio::test]
 async fn a_form_offers_one_to_five_windows() {
-    let app = TestApp::with_demo().await;
-    let hourly: Vec<Value> = (7..13).map(|h| chicago_window(h, h + 1)).collect();
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    let hourly: Vec<Value> = (7..13).map(|h| clinic.window(h, h + 1)).collect();
     assert_refused(
         &app,
-        input_with(json!({ "preferredWindows": [] })),
+        clinic.form_with(json!({ "preferredWindows": [] })),
         &[("input.preferredWindows", "INVALID_LENGTH")],
     )
     .await;
     assert_refused(
         &app,
-        input_with(json!({ "preferredWindows": hourly })),
+        clinic.form_with(json!({ "preferredWindows": hourly })),
         &[("input.preferredWindows", "INVALID_LENGTH")],
     )
     .await;
     let receipt = submit(
         &app,
-        input_with(json!({ "preferredWindows": &hourly[..5] })),
+        clinic.form_with(json!({ "preferredWindows": &hourly[..5] })),
     )
     .await;
     let windows = receipt["preferredWindows"].as_array().unwrap();
@@ -393,70 +416,72 @@ async fn a_form_offers_one_to_five_windows() {
 
 #[tokio::test]
 async fn each_window_must_be_a_bookable_time_at_the_location() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let today = Utc::now().date_naive();
-    let tuesday = next_open(Weekday::Tue);
+    let tuesday = next(Weekday::Tue);
     let mut far_tuesday = today + Duration::days(91);
     while far_tuesday.weekday() != Weekday::Tue {
         far_tuesday += Duration::days(1);
     }
-    let closed_day = today + Duration::days(12);
+    let closed_day = next(Weekday::Wed) + Duration::days(7);
+    seed_closure(&app, &clinic.location, closed_day, "Staff training").await;
     let over_midnight = json!({
-        "start": local("America/Chicago", tuesday, 18, 0).to_rfc3339(),
-        "end": local("America/Chicago", tuesday + Duration::days(1), 1, 0).to_rfc3339(),
+        "start": local(clinic.time_zone, tuesday, 18, 0).to_rfc3339(),
+        "end": local(clinic.time_zone, tuesday + Duration::days(1), 1, 0).to_rfc3339(),
     });
     let cases: Vec<(&str, Value, &str, String)> = vec![
         (
             "in the past",
-            chicago_on(today - Duration::days(1), (10, 0), (11, 0)),
+            clinic.window_on(today - Duration::days(1), (10, 0), (11, 0)),
             "input.preferredWindows.1.start",
             "future".into(),
         ),
         (
             "ending before it starts",
-            chicago_on(tuesday, (12, 0), (11, 0)),
+            clinic.window_on(tuesday, (12, 0), (11, 0)),
             "input.preferredWindows.1.end",
             "after the start".into(),
         ),
         (
             "29 minutes long",
-            chicago_on(tuesday, (10, 0), (10, 29)),
+            clinic.window_on(tuesday, (10, 0), (10, 29)),
             "input.preferredWindows.1.end",
             "30 minutes".into(),
         ),
         (
             "more than 90 days ahead",
-            chicago_on(far_tuesday, (10, 0), (11, 0)),
+            clinic.window_on(far_tuesday, (10, 0), (11, 0)),
             "input.preferredWindows.1.start",
             "90 days".into(),
         ),
         (
             "before opening",
-            chicago_on(tuesday, (6, 30), (7, 30)),
+            clinic.window_on(tuesday, (6, 30), (7, 30)),
             "input.preferredWindows.1",
             "opening hours".into(),
         ),
         (
             "past closing",
-            chicago_on(tuesday, (18, 30), (19, 30)),
+            clinic.window_on(tuesday, (18, 30), (19, 30)),
             "input.preferredWindows.1",
             "07:00\u{2013}19:00".into(),
         ),
         (
             "on a Saturday afternoon",
-            chicago_on(next_open(Weekday::Sat), (12, 30), (13, 30)),
+            clinic.window_on(next(Weekday::Sat), (12, 30), (13, 30)),
             "input.preferredWindows.1",
             "08:00\u{2013}13:00".into(),
         ),
         (
             "on a Sunday",
-            chicago_on(next_open(Weekday::Sun), (10, 0), (12, 0)),
+            clinic.window_on(next(Weekday::Sun), (10, 0), (12, 0)),
             "input.preferredWindows.1",
             "closed on Sundays".into(),
         ),
         (
             "on a closure date",
-            chicago_on(closed_day, (10, 0), (12, 0)),
+            clinic.window_on(closed_day, (10, 0), (12, 0)),
             "input.preferredWindows.1",
             closed_day.to_string(),
         ),
@@ -468,7 +493,8 @@ async fn each_window_must_be_a_bookable_time_at_the_location() {
         ),
     ];
     for (what, window, field, says) in cases {
-        let input = input_with(json!({ "preferredWindows": [chicago_window(10, 12), window] }));
+        let input =
+            clinic.form_with(json!({ "preferredWindows": [clinic.window(10, 12), window] }));
         let errors = assert_refused(&app, input, &[(field, "OUT_OF_RANGE")]).await;
         let message = only_message(&errors);
         assert!(
@@ -478,10 +504,10 @@ async fn each_window_must_be_a_bookable_time_at_the_location() {
     }
 
     // Every problem of every window at once.
-    let input = input_with(json!({ "preferredWindows": [
-        chicago_on(tuesday, (12, 0), (11, 0)),
-        chicago_window(10, 12),
-        chicago_on(next_open(Weekday::Sun), (10, 0), (12, 0)),
+    let input = clinic.form_with(json!({ "preferredWindows": [
+        clinic.window_on(tuesday, (12, 0), (11, 0)),
+        clinic.window(10, 12),
+        clinic.window_on(next(Weekday::Sun), (10, 0), (12, 0)),
     ] }));
     assert_refused(
         &app,
@@ -496,10 +522,10 @@ async fn each_window_must_be_a_bookable_time_at_the_location() {
     // The edges of the day are bookable.
     let receipt = submit(
         &app,
-        input_with(json!({ "preferredWindows": [
-            chicago_on(tuesday, (7, 0), (7, 30)),
-            chicago_on(tuesday, (18, 0), (19, 0)),
-            chicago_on(next_open(Weekday::Sat), (8, 0), (13, 0)),
+        clinic.form_with(json!({ "preferredWindows": [
+            clinic.window_on(tuesday, (7, 0), (7, 30)),
+            clinic.window_on(tuesday, (18, 0), (19, 0)),
+            clinic.window_on(next(Weekday::Sat), (8, 0), (13, 0)),
         ] })),
     )
     .await;
@@ -507,12 +533,30 @@ async fn each_window_must_be_a_bookable_time_at_the_location() {
 }
 
 #[tokio::test]
-async fn denver_highlands_closes_for_lunch_on_wednesdays() {
-    let app = TestApp::with_demo().await;
+async fn a_location_may_close_for_lunch() {
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    // Closed 12:00–13:00 on Wednesdays only.
+    let mut open = hours(
+        &[Weekday::Mon, Weekday::Tue, Weekday::Thu, Weekday::Fri],
+        "08:00",
+        "18:00",
+    );
+    open.extend(hours(&[Weekday::Wed], "08:00", "12:00"));
+    open.extend(hours(&[Weekday::Wed], "13:00", "18:00"));
+    let highlands = seed_location(&app, "Highlands", "America/Denver", open).await;
+    let linh = seed_therapist(
+        &app,
+        "Linh",
+        "Tran",
+        &[&clinic.service.slug],
+        &[&highlands.slug],
+    )
+    .await;
     let at_denver = |windows: Vec<Value>| {
-        input_with(json!({
-            "location": "denver-highlands",
-            "therapist": "linh-nguyen",
+        clinic.form_with(json!({
+            "location": highlands.slug,
+            "therapist": linh.slug,
             "preferredWindows": windows,
         }))
     };
@@ -544,10 +588,11 @@ async fn denver_highlands_closes_for_lunch_on_wednesdays() {
 
 #[tokio::test]
 async fn consent_is_required() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let errors = assert_refused(
         &app,
-        input_with(json!({ "consent": false })),
+        clinic.form_with(json!({ "consent": false })),
         &[("input.consent", "REQUIRED")],
     )
     .await;
@@ -556,31 +601,32 @@ async fn consent_is_required() {
 
 #[tokio::test]
 async fn a_patient_names_an_insurance_provider_or_pays_themselves() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     for provider in [Value::Null, json!(""), json!("   ")] {
         assert_refused(
             &app,
-            input_with(json!({ "insuranceProvider": provider, "selfPay": false })),
+            clinic.form_with(json!({ "insuranceProvider": provider, "selfPay": false })),
             &[("input.insuranceProvider", "REQUIRED")],
         )
         .await;
     }
     assert_refused(
         &app,
-        input_with(json!({ "insuranceProvider": "Aetna Choice", "selfPay": true })),
+        clinic.form_with(json!({ "insuranceProvider": "Aetna Choice", "selfPay": true })),
         &[("input.insuranceProvider", "INVALID_STATE")],
     )
     .await;
     assert_refused(
         &app,
-        input_with(json!({ "insuranceProvider": "I".repeat(201) })),
+        clinic.form_with(json!({ "insuranceProvider": "I".repeat(201) })),
         &[("input.insuranceProvider", "INVALID_LENGTH")],
     )
     .await;
 
     let self_pay = submit(
         &app,
-        input_with(json!({ "insuranceProvider": null, "selfPay": true })),
+        clinic.form_with(json!({ "insuranceProvider": null, "selfPay": true })),
     )
     .await;
     assert_eq!(
@@ -590,7 +636,7 @@ async fn a_patient_names_an_insurance_provider_or_pays_themselves() {
 }
 
 /// The last and the first bookable weekdays (Monday to Friday, 3 to 85 days
-/// out, no demo closure) on either side of a change of `tz`'s UTC offset, with
+/// out) on either side of a change of `tz`'s UTC offset, with
 /// the offsets (seconds east of UTC) at 07:00 on each.
 fn around_offset_change(tz: Tz, today: NaiveDate) -> Option<[(NaiveDate, i32); 2]> {
     let offset_at_seven = |day: NaiveDate| {
@@ -601,7 +647,7 @@ fn around_offset_change(tz: Tz, today: NaiveDate) -> Option<[(NaiveDate, i32); 2
     let mut last: Option<(NaiveDate, i32)> = None;
     for n in 3..=85 {
         let day = today + Duration::days(n);
-        if day.weekday().number_from_monday() > 5 || DEMO_CLOSURES.contains(&n) {
+        if day.weekday().number_from_monday() > 5 {
             continue;
         }
         let Some(offset) = offset_at_seven(day) else {
@@ -620,12 +666,12 @@ fn around_offset_change(tz: Tz, today: NaiveDate) -> Option<[(NaiveDate, i32); 2
 
 #[tokio::test]
 async fn windows_are_read_on_the_location_clock_across_a_daylight_saving_change() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let today = Utc::now().date_naive();
     let chicago: Tz = "America/Chicago".parse().unwrap();
     // Chicago changes its clocks in March and November, more than 90 days
-    // apart; when no change falls in the bookable time, Chicago Loop is moved
-    // to a zone whose clocks change in it (there is one most of the year).
+    // apart; when no change falls in the bookable time, the clinic is set in
+    // a zone whose clocks change in it (there is one most of the year).
     let found = around_offset_change(chicago, today)
         .map(|days| (chicago, days))
         .or_else(|| {
@@ -635,38 +681,36 @@ async fn windows_are_read_on_the_location_clock_across_a_daylight_saving_change(
         });
     let Some((tz, [before, after])) = found else {
         // No clock in the world changes in the next 85 days (some weeks in
-        // May and November): show at least that the location's own offset
-        // is used, by moving Chicago Loop an hour west.
-        let tuesday = next_open(Weekday::Tue);
-        let seven = local("America/Chicago", tuesday, 7, 0);
+        // May and November): show at least that each location's own offset
+        // is used, with the same hours an hour west.
+        let clinic = seed_clinic(&app).await;
+        let mut open = hours(&WEEKDAYS, "07:00", "19:00");
+        open.extend(hours(&[Weekday::Sat], "08:00", "13:00"));
+        let west = seed_location(&app, "Highlands", "America/Denver", open).await;
+        let at = [clinic.location.slug.as_str(), west.slug.as_str()];
+        set_therapist_locations(&app, &clinic.therapist, &at).await;
+        let tuesday = next(Weekday::Tue);
+        let seven = local(clinic.time_zone, tuesday, 7, 0);
         let window = json!({
             "start": seven.to_rfc3339(),
             "end": (seven + Duration::hours(1)).to_rfc3339(),
         });
         submit(
             &app,
-            input_with(json!({ "preferredWindows": [window.clone()] })),
+            clinic.form_with(json!({ "preferredWindows": [window.clone()] })),
         )
         .await;
-        app.exec("UPDATE location SET time_zone = 'America/Denver' WHERE slug = 'chicago-loop'")
-            .await;
         assert_refused(
             &app,
-            input_with(json!({ "preferredWindows": [window] })),
+            clinic.form_with(json!({ "location": west.slug, "preferredWindows": [window] })),
             &[("input.preferredWindows.0", "OUT_OF_RANGE")],
         )
         .await;
         return;
     };
-    if tz != chicago {
-        app.exec(&format!(
-            "UPDATE location SET time_zone = '{}' WHERE slug = 'chicago-loop'",
-            tz.name()
-        ))
-        .await;
-    }
+    let clinic = seed_clinic_in(&app, tz.name()).await;
     // 07:00 on the day with the larger offset is, at the same UTC clock time,
-    // before 07:00 on the other day, when Chicago Loop is not yet open.
+    // before 07:00 on the other day, when the clinic is not yet open.
     let ((open_day, _), (closed_day, _)) = if after.1 > before.1 {
         (after, before)
     } else {
@@ -691,13 +735,13 @@ async fn windows_are_read_on_the_location_clock_across_a_daylight_saving_change(
 
     let receipt = submit(
         &app,
-        input_with(json!({ "preferredWindows": [window(open_start)] })),
+        clinic.form_with(json!({ "preferredWindows": [window(open_start)] })),
     )
     .await;
     assert_eq!(receipt["preferredWindows"].as_array().unwrap().len(), 1);
     let errors = assert_refused(
         &app,
-        input_with(json!({ "preferredWindows": [window(closed_start)] })),
+        clinic.form_with(json!({ "preferredWindows": [window(closed_start)] })),
         &[("input.preferredWindows.0", "OUT_OF_RANGE")],
     )
     .await;
@@ -707,10 +751,11 @@ async fn windows_are_read_on_the_location_clock_across_a_daylight_saving_change(
 
 #[tokio::test]
 async fn a_filled_in_honeypot_is_stored_as_spam_but_answered_as_new() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let status_query = r#"query($reference: String!, $email: String!) {
         bookingRequestStatus(reference: $reference, email: $email) { status } }"#;
-    let mut bot = patient(1);
+    let mut bot = clinic.patient(1);
     bot["website"] = json!("https://cheap-pills.example.com");
     let receipt = submit(&app, bot).await;
     assert_eq!(receipt["status"], "NEW");
@@ -727,7 +772,7 @@ async fn a_filled_in_honeypot_is_stored_as_spam_but_answered_as_new() {
     assert_eq!(res.ok()["bookingRequestStatus"]["status"], "NEW");
 
     // A blank honeypot is what people send.
-    let mut person = patient(2);
+    let mut person = clinic.patient(2);
     person["website"] = json!("  ");
     let receipt = submit(&app, person).await;
     assert_eq!(
@@ -738,7 +783,8 @@ async fn a_filled_in_honeypot_is_stored_as_spam_but_answered_as_new() {
 
 #[tokio::test]
 async fn a_form_sent_seconds_after_it_was_opened_is_stored_as_spam() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let opened = |seconds_ago: i64| (Utc::now() - Duration::seconds(seconds_ago)).to_rfc3339();
     let cases = [
         (1, BookingStatus::Spam),
@@ -747,7 +793,7 @@ async fn a_form_sent_seconds_after_it_was_opened_is_stored_as_spam() {
         (-300, BookingStatus::New),
     ];
     for (n, (seconds_ago, status)) in (1..).zip(cases) {
-        let mut input = patient(n);
+        let mut input = clinic.patient(n);
         input["formOpenedAt"] = json!(opened(seconds_ago));
         let res = app.gql(REQUEST, json!({ "input": input })).await;
         let receipt = receipt_of(&res);
@@ -759,7 +805,7 @@ async fn a_form_sent_seconds_after_it_was_opened_is_stored_as_spam() {
         );
     }
     // Left out, nothing is known about the timing.
-    let receipt = submit(&app, patient(3)).await;
+    let receipt = submit(&app, clinic.patient(3)).await;
     assert_eq!(
         row(&app, &reference(&receipt)).await.status,
         BookingStatus::New

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, pluck};
+use crate::support::{TestApp, pluck};
 
 const ORGANIZATION: &str = r#"
 query {

@@ -7,11 +7,11 @@ use entity::{location, opening_hours, organization, service};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::directory_mutations::{
+use crate::support::admin::{
     assert_audited, assert_only_admins_may, audit_trail, done, expected, global_id, problems,
     subject,
 };
-use crate::helpers::{TestApp, pluck};
+use crate::support::{TestApp, pluck};
 
 const USER_ERRORS: &str = "userErrors { field message code }";
 

@@ -8,8 +8,8 @@ use clinic_api::config::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::TestApp;
-use crate::ws;
+use crate::support::TestApp;
+use crate::support::ws;
 
 /// Sends a whole request on a fresh connection and returns the response's
 /// status line, or `None` if none comes within `wait`.

@@ -5,7 +5,7 @@ use entity::article::{self, ArticleStatus};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, pluck};
+use crate::support::{TestApp, pluck};
 
 /// What a home page, a locations page and a staff page need, in one request.
 const SITE: &str = r#"

@@ -3,7 +3,7 @@
 use chrono::{Days, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, pluck};
+use crate::support::{TestApp, pluck};
 
 const THERAPISTS: &str = r#"
 query ($filter: TherapistFilter) {

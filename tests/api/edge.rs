@@ -9,7 +9,7 @@ use clinic_api::auth::Role;
 use clinic_api::config::{Config, EdgeArgs};
 use serde_json::{Value, json};
 
-use crate::helpers::{HttpResponse, TestApp};
+use crate::support::{Clinic, HttpResponse, TestApp, seed_clinic};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -53,22 +53,24 @@ fn header<'a>(res: &'a HttpResponse, name: &str) -> &'a str {
 /// The server still answers a plain query.
 async fn still_serving(app: &TestApp) {
     let res = app.gql("{ organization { name } }", json!({})).await;
-    assert_eq!(res.ok()["organization"]["name"], "Physical Therapy First");
+    assert_eq!(res.ok()["organization"]["name"], Clinic::NAME);
 }
 
 async fn with_edge(edge: EdgeArgs) -> TestApp {
-    TestApp::with_demo()
-        .await
-        .with_config(Config {
-            edge,
-            ..Config::for_tests()
-        })
-        .await
+    // Seeded before the edge is set: an allow-list would refuse the builders.
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
+    app.with_config(Config {
+        edge,
+        ..Config::for_tests()
+    })
+    .await
 }
 
 #[tokio::test]
 async fn answers_follow_the_media_type_the_client_accepts() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let ok = json!({ "query": "{ organization { name } }" });
     let invalid = json!({ "query": "{ organization { nope } }" });
 
@@ -114,7 +116,8 @@ async fn answers_follow_the_media_type_the_client_accepts() {
 
 #[tokio::test]
 async fn get_runs_queries_only() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let res = app
         .get(
             "/graphql?query=query%20Org%7Borganization%7Bname%7D%7D&operationName=Org",
@@ -122,10 +125,7 @@ async fn get_runs_queries_only() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(
-        json_of(&res)["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json_of(&res)["data"]["organization"]["name"], Clinic::NAME);
 
     let before = app.statements();
     let res = app
@@ -142,7 +142,8 @@ async fn get_runs_queries_only() {
 
 #[tokio::test]
 async fn a_post_that_is_not_json_is_refused_which_stops_cross_site_forms() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let before = app.statements();
     for content_type in [
         "text/plain",
@@ -170,7 +171,8 @@ async fn a_post_that_is_not_json_is_refused_which_stops_cross_site_forms() {
 
 #[tokio::test]
 async fn limits_refuse_abusive_documents_before_any_database_work() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let before = app.statements();
     let refused = |query: String| {
         let app = &app;
@@ -281,7 +283,8 @@ async fn limited(app: &TestApp, query: String, change: impl Fn(EdgeArgs) -> Edge
 
 #[tokio::test]
 async fn batches_are_off_by_default_and_capped_when_on() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let one = json!({ "query": "{ organization { name } }" });
     let res = post_json(&app, "application/json", json!([one, one])).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
@@ -296,10 +299,7 @@ async fn batches_are_off_by_default_and_capped_when_on() {
     assert_eq!(res.status, StatusCode::OK);
     let answers = json_of(&res);
     assert_eq!(answers.as_array().unwrap().len(), 2);
-    assert_eq!(
-        answers[1]["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(answers[1]["data"]["organization"]["name"], Clinic::NAME);
     let res = post_json(&app, "application/json", json!([one, one, one])).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&res), "TOO_MANY_OPERATIONS");
@@ -334,7 +334,8 @@ async fn a_request_that_runs_too_long_is_answered_with_timeout() {
 
 #[tokio::test]
 async fn production_mode_hides_the_schema_and_its_suggestions() {
-    let dev = TestApp::with_demo().await;
+    let dev = TestApp::empty().await;
+    seed_clinic(&dev).await;
     let res = dev.gql("{ organizaton { name } }", json!({})).await;
     assert!(
         res.errors[0]["message"]
@@ -347,7 +348,7 @@ async fn production_mode_hides_the_schema_and_its_suggestions() {
         .await;
     assert_eq!(res.ok()["__schema"]["queryType"]["name"], "Query");
 
-    let prod = TestApp::with_demo()
+    let prod = TestApp::empty()
         .await
         .with_config(Config {
             introspection: false,
@@ -356,6 +357,7 @@ async fn production_mode_hides_the_schema_and_its_suggestions() {
             ..Config::for_tests()
         })
         .await;
+    seed_clinic(&prod).await;
     let res = prod.gql("{ organizaton { name } }", json!({})).await;
     let message = res.errors[0]["message"].as_str().unwrap();
     assert!(!message.contains("Did you mean"), "{message}");
@@ -371,7 +373,8 @@ async fn production_mode_hides_the_schema_and_its_suggestions() {
 
 #[tokio::test]
 async fn internal_errors_are_masked_and_carry_the_request_id() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     app.exec("DROP TABLE opening_hours").await;
     let res = post(
         &app,
@@ -454,7 +457,8 @@ fn sha256(text: &str) -> String {
 
 #[tokio::test]
 async fn automatic_persisted_queries_let_clients_send_a_hash() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let query = "{ organization { name } }";
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(query) } });
     let res = post_json(
@@ -470,10 +474,7 @@ async fn automatic_persisted_queries_let_clients_send_a_hash() {
         json!({ "query": query, "extensions": extensions }),
     )
     .await;
-    assert_eq!(
-        json_of(&res)["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json_of(&res)["data"]["organization"]["name"], Clinic::NAME);
     // Now the hash alone will do, also with GET.
     let res = post_json(
         &app,
@@ -481,19 +482,13 @@ async fn automatic_persisted_queries_let_clients_send_a_hash() {
         json!({ "extensions": extensions }),
     )
     .await;
-    assert_eq!(
-        json_of(&res)["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json_of(&res)["data"]["organization"]["name"], Clinic::NAME);
     let uri = format!(
         "/graphql?extensions={}",
         url_encode(&extensions.to_string())
     );
     let res = app.get(&uri, Some("application/json")).await;
-    assert_eq!(
-        json_of(&res)["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json_of(&res)["data"]["organization"]["name"], Clinic::NAME);
     let res = post_json(
         &app,
         "application/json",
@@ -531,10 +526,7 @@ async fn with_a_manifest_only_registered_operations_run() {
         json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha256(home) } } });
     let res = post_json(&app, GRAPHQL_RESPONSE, by_id).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(
-        json_of(&res)["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json_of(&res)["data"]["organization"]["name"], Clinic::NAME);
     let res = post_json(&app, GRAPHQL_RESPONSE, json!({ "query": home })).await;
     assert_eq!(res.status, StatusCode::OK);
     let before = app.statements();
@@ -551,7 +543,8 @@ async fn with_a_manifest_only_registered_operations_run() {
 
 #[tokio::test]
 async fn public_answers_are_cacheable_and_private_ones_are_not() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let cache_control = |res: &HttpResponse| header(res, "cache-control").to_owned();
 
     let res = app
@@ -616,7 +609,8 @@ async fn public_answers_are_cacheable_and_private_ones_are_not() {
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let json_post = |body: Vec<u8>| {
         let app = &app;
         async move {

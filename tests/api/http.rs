@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use clinic_api::config::Config;
 
-use crate::helpers::TestApp;
+use crate::support::{Clinic, TestApp, seed_clinic};
 
 #[tokio::test]
 async fn healthz_answers_while_the_process_runs() {
@@ -26,7 +26,8 @@ async fn readyz_answers_when_the_database_does_and_503_when_it_does_not() {
 
 #[tokio::test]
 async fn a_query_can_be_sent_with_get() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let res = app
         .get(
             "/graphql?query=%7Borganization%7Bname%7D%7D",
@@ -39,10 +40,7 @@ async fn a_query_can_be_sent_with_get() {
         .unwrap();
     assert!(content_type.contains("json"), "{content_type}");
     let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-    assert_eq!(
-        json["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(json["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
@@ -176,6 +174,7 @@ async fn the_playground_loads_only_its_own_assets_under_a_strict_policy() {
 
 #[tokio::test]
 async fn the_playground_opens_with_a_document_that_runs() {
+    // The default document is written for the demo clinic.
     let app = TestApp::with_demo().await;
     let page = app.get("/graphiql", Some("text/html")).await;
     let (_, rest) = page
@@ -202,7 +201,8 @@ async fn the_playground_opens_with_a_document_that_runs() {
 
 #[tokio::test]
 async fn a_turned_off_playground_is_not_found() {
-    let on = TestApp::with_demo().await;
+    let on = TestApp::empty().await;
+    seed_clinic(&on).await;
     let page = on.get("/graphiql", Some("text/html")).await;
     let asset = references(&page.body)
         .into_iter()
@@ -233,5 +233,5 @@ async fn a_turned_off_playground_is_not_found() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.body.contains("Physical Therapy First"), "{}", res.body);
+    assert!(res.body.contains(Clinic::NAME), "{}", res.body);
 }

@@ -3,7 +3,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::ConnectionTrait;
 
-use crate::helpers::TestApp;
+use crate::support::TestApp;
 
 async fn table_exists(app: &TestApp, table: &str) -> bool {
     app.db

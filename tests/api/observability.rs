@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
 
-use crate::helpers::{HttpResponse, TestApp};
+use crate::support::{HttpResponse, TestApp};
 
 const REQUEST_ID: &str = "x-request-id";
 
@@ -35,7 +35,7 @@ fn assert_fresh_uuid(id: &str) {
 
 #[tokio::test]
 async fn a_sane_request_id_from_the_client_is_echoed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     for uri in ["/healthz", "/graphql?query=%7Borganization%7Bname%7D%7D"] {
         let res = get_with_id(&app, uri, Some("edge-7f3a.42_b")).await;
         assert_eq!(res.status, StatusCode::OK, "{uri}");
@@ -103,7 +103,7 @@ async fn scrape(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn metrics_are_served_in_the_prometheus_text_format_with_the_pool_gauges() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     app.gql("query Home { organization { name } }", json!({}))
         .await
         .ok();
@@ -135,7 +135,7 @@ async fn metrics_are_served_in_the_prometheus_text_format_with_the_pool_gauges()
 
 #[tokio::test]
 async fn counters_grow_with_named_operations_and_error_codes() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let before = scrape(&app).await;
 
     let home = app
@@ -179,7 +179,7 @@ async fn counters_grow_with_named_operations_and_error_codes() {
 
 #[tokio::test]
 async fn metrics_name_routes_and_operations_never_private_values() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let before = scrape(&app).await;
 
     let long_name = format!("Q{}", "x".repeat(70));

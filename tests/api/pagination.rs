@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{GqlResponse, TestApp, pluck};
+use crate::support::{GqlResponse, TestApp, pluck};
 
 const THERAPISTS: &str = r#"
 query ($first: Int, $after: String, $last: Int, $before: String) {

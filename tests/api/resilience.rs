@@ -13,9 +13,10 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::bookings::{REQUEST, input_with};
-use crate::helpers::{TestApp, other_instance};
-use crate::ws::{self, following};
+use crate::support::bookings::{REQUEST, seed_booking};
+use crate::support::seed::seed_article;
+use crate::support::ws::{self, following};
+use crate::support::{TestApp, other_instance, seed_clinic};
 
 /// A connection to the server's administrative database, or `None` on SQLite.
 async fn admin() -> Option<DatabaseConnection> {
@@ -91,24 +92,27 @@ async fn warm(state: &AppState) {
     futures_util::future::join_all(queries).await;
 }
 
-const TITLE: &str = r#"{ article(slug: "medical-massage-vs-spa-massage") { id title } }"#;
+const TITLE: &str = "query($slug: String!) { article(slug: $slug) { id title } }";
 
 #[tokio::test]
 async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_catch_up() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let Some(admin) = admin().await else {
         eprintln!("skipped: needs TEST_DATABASE_URL=postgres://…");
         return;
     };
+    let clinic = seed_clinic(&app).await;
+    let article = seed_article(&app, "Medical or spa massage?", None, &[], true).await;
+    let slug = json!({ "slug": article.slug });
     let other = other_instance(&app, Config::for_tests()).await;
     let addr = ws::serve(other.clone()).await;
     let desk = app.token_for(Role::FrontDesk).await;
     let editor = app.token_for(Role::Editor).await;
     let boss = app.token_for(Role::Admin).await;
     let mut socket = following(addr, &desk).await;
-    // The other instance keeps the article's answer and a clinic that takes
-    // new patients with Maria Gonzalez.
-    let article = query(&other, None, TITLE, json!({})).await;
+    // The other instance keeps the article's answer and a clinic whose
+    // therapist takes new patients.
+    let article = query(&other, None, TITLE, slug.clone()).await;
     let article_id = article["data"]["article"]["id"]
         .as_str()
         .unwrap()
@@ -117,7 +121,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         &other,
         None,
         REQUEST,
-        json!({ "input": input_with(json!({ "email": "first@example.com" })) }),
+        json!({ "input": clinic.form_with(json!({ "email": "first@example.com" })) }),
     )
     .await;
     assert!(
@@ -128,26 +132,15 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         .message(Duration::from_secs(5))
         .await
         .expect("heard the first booking");
-    let maria = query(
-        &app.state,
-        None,
-        r#"{ therapist(slug: "maria-gonzalez") { id } }"#,
-        json!({}),
-    )
-    .await;
-    let maria = maria["data"]["therapist"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     warm(&app.state).await;
     warm(&other).await;
     // Each of the first instance's two writer lanes holds its connection;
     // and the subscriber has lately delivered more requests than catching
     // up reads at once, so that it must read past them.
     let warm_up = (1000..1520).map(|n| {
-        let app = &app;
+        let (app, clinic) = (&app, &clinic);
         async move {
-            let input = input_with(json!({ "email": format!("warm{n}@example.com") }));
+            let input = clinic.form_with(json!({ "email": format!("warm{n}@example.com") }));
             app.gql(REQUEST, json!({ "input": input })).await.ok();
         }
     });
@@ -171,7 +164,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
 
     // Meanwhile, through the first instance: a booking, a retitled article,
     // a therapist who stops taking new patients. Their news is lost for the other.
-    let missed = crate::ws::book(&app, 110).await;
+    let missed = seed_booking(&app, &clinic, 110).await;
     let retitled = query(
         &app.state,
         Some(&editor),
@@ -188,7 +181,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         &app.state,
         Some(&boss),
         "mutation($id: ID!) { updateTherapist(id: $id, input: { acceptingNewPatients: false }) { userErrors { message } } }",
-        json!({ "id": maria }),
+        json!({ "id": clinic.therapist.id }),
     )
     .await;
     assert_eq!(
@@ -217,7 +210,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         "delivered once"
     );
     // The cache and the snapshot start afresh.
-    let article = query(&other, None, TITLE, json!({})).await;
+    let article = query(&other, None, TITLE, slug).await;
     assert_eq!(
         article["data"]["article"]["title"],
         "Clinical or spa massage?"
@@ -226,7 +219,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         &other,
         None,
         REQUEST,
-        json!({ "input": input_with(json!({ "email": "late@example.com" })) }),
+        json!({ "input": clinic.form_with(json!({ "email": "late@example.com" })) }),
     )
     .await;
     let errors = &refused["data"]["requestBooking"]["userErrors"];
@@ -260,7 +253,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
 
 #[tokio::test]
 async fn a_writer_lane_whose_connection_was_dropped_gets_a_new_one_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let Some(admin) = admin().await else {
         eprintln!("skipped: needs TEST_DATABASE_URL=postgres://…");
         return;
@@ -274,12 +267,13 @@ async fn a_writer_lane_whose_connection_was_dropped_gets_a_new_one_at_once() {
             ..Config::for_tests()
         })
         .await;
+    let clinic = seed_clinic(&app).await;
     let writer = "clinic-api booking writer";
     let book = |n: u32| {
-        let app = &app;
+        let (app, clinic) = (&app, &clinic);
         async move {
             let started = Instant::now();
-            let input = input_with(json!({ "email": format!("lane{n}@example.com") }));
+            let input = clinic.form_with(json!({ "email": format!("lane{n}@example.com") }));
             let res = app.gql(REQUEST, json!({ "input": input })).await;
             let receipt = &res.ok()["requestBooking"]["receipt"];
             assert!(receipt["reference"].is_string(), "{res:?}");

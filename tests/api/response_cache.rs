@@ -7,8 +7,9 @@ use clinic_api::auth::Role;
 use clinic_api::config::Config;
 use serde_json::{Value, json};
 
-use crate::bookings::{REQUEST, valid_input};
-use crate::helpers::{HttpResponse, TestApp};
+use crate::support::bookings::REQUEST;
+use crate::support::seed::seed_article;
+use crate::support::{Clinic, HttpResponse, TestApp, seed_clinic};
 
 const HOME: &str = "query Home($first: Int) {
   articles(first: $first) { nodes { slug title } }
@@ -18,6 +19,16 @@ const HOME: &str = "query Home($first: Int) {
 const RENAME: &str = "mutation($input: UpdateOrganizationInput!) {
   updateOrganization(input: $input) { userErrors { message } }
 }";
+
+/// A small clinic with three published articles, for `HOME`.
+async fn world(app: &TestApp) -> Clinic {
+    let clinic = seed_clinic(app).await;
+    for title in ["Foam rolling", "Desk posture", "Running again"] {
+        seed_article(app, title, Some(&clinic.therapist.slug), &[], true).await;
+    }
+    app.settle().await;
+    clinic
+}
 
 /// Posts `query` with `variables`, and these headers.
 async fn post(
@@ -48,7 +59,8 @@ async fn cost(
 
 #[tokio::test]
 async fn an_anonymous_query_is_answered_again_without_sql_until_it_expires() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    world(&app).await;
     let (first_cost, first) = cost(&app, HOME, json!({ "first": 3 }), &[]).await;
     assert!(first_cost > 0);
     assert!(first.headers.get(header::AGE).is_none());
@@ -77,10 +89,11 @@ async fn an_anonymous_query_is_answered_again_without_sql_until_it_expires() {
 
 #[tokio::test]
 async fn a_staff_write_is_seen_by_the_next_anonymous_query() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    world(&app).await;
     let name = "{ organization { name } }";
     let (_, before) = cost(&app, name, json!({}), &[]).await;
-    assert!(before.body.contains("Physical Therapy First"));
+    assert!(before.body.contains(Clinic::NAME));
     assert_eq!(cost(&app, name, json!({}), &[]).await.0, 0);
 
     let admin = app.token_for(Role::Admin).await;
@@ -88,7 +101,7 @@ async fn a_staff_write_is_seen_by_the_next_anonymous_query() {
         .gql_as(
             &admin,
             RENAME,
-            json!({ "input": { "name": "Physical Therapy Second" } }),
+            json!({ "input": { "name": "Lakeview Physio Second" } }),
         )
         .await;
     assert_eq!(renamed.ok()["updateOrganization"]["userErrors"], json!([]));
@@ -96,7 +109,7 @@ async fn a_staff_write_is_seen_by_the_next_anonymous_query() {
     let (after_cost, after) = cost(&app, name, json!({}), &[]).await;
     assert!(after_cost > 0, "the cache was emptied");
     assert!(
-        after.body.contains("Physical Therapy Second"),
+        after.body.contains("Lakeview Physio Second"),
         "{}",
         after.body
     );
@@ -104,7 +117,8 @@ async fn a_staff_write_is_seen_by_the_next_anonymous_query() {
 
 #[tokio::test]
 async fn an_anonymous_failed_write_or_a_booking_leaves_the_cache_alone() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = world(&app).await;
     let name = "{ organization { name } }";
     cost(&app, name, json!({}), &[]).await;
 
@@ -113,7 +127,7 @@ async fn an_anonymous_failed_write_or_a_booking_leaves_the_cache_alone() {
         .gql(RENAME, json!({ "input": { "name": "Defaced" } }))
         .await;
     assert!(refused.error_code().is_some());
-    let booked = app.gql(REQUEST, json!({ "input": valid_input() })).await;
+    let booked = app.gql(REQUEST, json!({ "input": clinic.form() })).await;
     assert!(booked.ok()["requestBooking"]["receipt"]["reference"].is_string());
 
     assert_eq!(cost(&app, name, json!({}), &[]).await.0, 0, "still cached");
@@ -121,7 +135,8 @@ async fn an_anonymous_failed_write_or_a_booking_leaves_the_cache_alone() {
 
 #[tokio::test]
 async fn staff_answers_errors_and_private_data_are_never_cached() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    world(&app).await;
     let editor = app.token_for(Role::Editor).await;
     let bearer = format!("Bearer {editor}");
     let signed_in = [("authorization", bearer.as_str())];
@@ -149,7 +164,8 @@ async fn staff_answers_errors_and_private_data_are_never_cached() {
 
 #[tokio::test]
 async fn the_same_body_signed_in_runs_and_each_caller_gets_its_media_type() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    world(&app).await;
     let vars = json!({ "first": 3 });
     let (_, first) = cost(&app, HOME, vars.clone(), &[]).await;
     let (n, again) = cost(&app, HOME, vars.clone(), &[]).await;
@@ -180,7 +196,8 @@ async fn the_same_body_signed_in_runs_and_each_caller_gets_its_media_type() {
 async fn a_cache_of_size_zero_keeps_nothing() {
     let mut config = Config::for_tests();
     config.edge.response_cache_mb = 0;
-    let app = TestApp::with_demo().await.with_config(config).await;
+    let app = TestApp::empty().await.with_config(config).await;
+    world(&app).await;
     cost(&app, HOME, json!({ "first": 3 }), &[]).await;
     let (n, response) = cost(&app, HOME, json!({ "first": 3 }), &[]).await;
     assert!(n > 0);
@@ -189,7 +206,8 @@ async fn a_cache_of_size_zero_keeps_nothing() {
 
 #[tokio::test]
 async fn a_cached_get_answer_keeps_its_etag() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    world(&app).await;
     let uri = "/graphql?query=%7Blocations%7Bname%7D%7D";
     let first = app.get(uri, None).await;
     let again = app.get(uri, None).await;

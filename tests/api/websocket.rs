@@ -12,18 +12,27 @@ use clinic_api::domain::staff;
 use clinic_api::events::Events;
 use serde_json::{Value, json};
 
-use crate::bookings::{REQUEST, input_with};
-use crate::helpers::TestApp;
-use crate::ws::{self, Frame, Ws, book, code, following};
+use crate::support::bookings::REQUEST;
+use crate::support::bookings::seed_booking;
+use crate::support::ws::{self, Frame, Ws, code, following};
+use crate::support::{Clinic, TestApp, other_instance, seed_clinic};
 
 const ORG: &str = "{ organization { name } }";
 const SUBSCRIBE: &str = "subscription { bookingRequestReceived { reference fullName } }";
 
-/// The demo clinic behind a router whose edge `change` sets.
+/// A small clinic behind a router whose edge `change` sets.
 async fn app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    clinic_app_with(change).await.0
+}
+
+/// As [`app_with`], with the clinic it holds.
+async fn clinic_app_with(change: impl FnOnce(&mut Config)) -> (TestApp, Clinic) {
     let mut config = Config::for_tests();
     change(&mut config);
-    TestApp::with_demo().await.with_config(config).await
+    // Made before the edge is set: an allow-list would refuse the builders.
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
+    (app.with_config(config).await, clinic)
 }
 
 fn url_encode(text: &str) -> String {
@@ -167,15 +176,13 @@ async fn every_check_refuses_alike_over_post_get_and_the_socket_before_any_datab
     assert_eq!(app.statements(), before, "no refusal reached the database");
     // The socket is still of use.
     let result = socket.run("ok", ORG, json!({})).await;
-    assert_eq!(
-        result["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(result["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
 async fn queries_and_mutations_run_over_the_socket_and_root_fields_keep_their_order() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let mut socket = Ws::connected(addr, json!({})).await;
     let result = socket
@@ -224,7 +231,7 @@ async fn queries_and_mutations_run_over_the_socket_and_root_fields_keep_their_or
         .run(
             "2",
             REQUEST,
-            json!({ "input": input_with(json!({ "email": "socket.patient@example.com" })) }),
+            json!({ "input": clinic.form_with(json!({ "email": "socket.patient@example.com" })) }),
         )
         .await;
     let reference = booked["data"]["requestBooking"]["receipt"]["reference"]
@@ -235,7 +242,7 @@ async fn queries_and_mutations_run_over_the_socket_and_root_fields_keep_their_or
 
 #[tokio::test]
 async fn bookings_over_the_socket_count_against_the_client_address() {
-    let app = app_with(|c| {
+    let (app, clinic) = clinic_app_with(|c| {
         c.booking.per_ip = Some(clinic_api::domain::limits::Limit {
             max: 2,
             window: chrono::Duration::hours(1),
@@ -246,7 +253,7 @@ async fn bookings_over_the_socket_count_against_the_client_address() {
     let mut socket = Ws::connected(addr, json!({})).await;
     let mut codes = Vec::new();
     for n in 0..3 {
-        let input = input_with(json!({ "email": format!("p{n}@example.com") }));
+        let input = clinic.form_with(json!({ "email": format!("p{n}@example.com") }));
         let result = socket
             .run(&n.to_string(), REQUEST, json!({ "input": input }))
             .await;
@@ -258,7 +265,8 @@ async fn bookings_over_the_socket_count_against_the_client_address() {
 #[tokio::test]
 async fn persisted_queries_work_and_the_allow_list_holds_over_the_socket() {
     let sha = clinic_api::graphql::gate::persisted::hash;
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let mut socket = Ws::connected(addr, json!({})).await;
     let ask = |id: &str, query: Option<&str>, hash: String| {
@@ -277,16 +285,13 @@ async fn persisted_queries_work_and_the_allow_list_holds_over_the_socket() {
     );
     socket.send(ask("2", Some(ORG), sha(ORG))).await;
     let ran = socket.message(Duration::from_secs(5)).await.unwrap();
-    assert_eq!(
-        ran["payload"]["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(ran["payload"]["data"]["organization"]["name"], Clinic::NAME);
     socket.message(Duration::from_secs(5)).await; // complete
     socket.send(ask("3", None, sha(ORG))).await;
     let by_hash = socket.message(Duration::from_secs(5)).await.unwrap();
     assert_eq!(
         by_hash["payload"]["data"]["organization"]["name"],
-        "Physical Therapy First"
+        Clinic::NAME
     );
     socket.message(Duration::from_secs(5)).await;
     // A document that does not validate is not kept for its hash.
@@ -332,10 +337,7 @@ async fn persisted_queries_work_and_the_allow_list_holds_over_the_socket() {
     }
     assert_eq!(listed.statements(), before);
     let result = socket.run("3", ORG, json!({})).await;
-    assert_eq!(
-        result["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(result["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
@@ -360,10 +362,7 @@ async fn an_operation_that_runs_too_long_is_refused_with_timeout_over_the_socket
     assert_eq!(code(&result), "TIMEOUT", "{result}");
     blocker.rollback().await.unwrap();
     let result = socket.run("2", ORG, json!({})).await;
-    assert_eq!(
-        result["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(result["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
@@ -471,10 +470,7 @@ async fn a_message_larger_than_the_body_limit_closes_the_socket_unread() {
     // The server is unharmed.
     let mut next = Ws::connected(addr, json!({})).await;
     let result = next.run("1", ORG, json!({})).await;
-    assert_eq!(
-        result["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(result["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
@@ -566,11 +562,12 @@ async fn closed_forbidden(socket: &mut Ws, within: Duration) -> String {
 
 #[tokio::test]
 async fn logging_out_closes_the_sessions_sockets_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let session = app.session_for(Role::FrontDesk).await;
     let mut socket = following(addr, &session).await;
-    let reference = book(&app, 1).await;
+    let reference = seed_booking(&app, &clinic, 1).await;
     let heard = socket.message(Duration::from_secs(5)).await.unwrap();
     assert_eq!(
         heard["payload"]["data"]["bookingRequestReceived"]["reference"],
@@ -581,14 +578,15 @@ async fn logging_out_closes_the_sessions_sockets_at_once() {
         .gql_as(&session, "mutation { logout { ok } }", json!({}))
         .await;
     assert_eq!(res.ok()["logout"]["ok"], true);
-    book(&app, 2).await;
+    seed_booking(&app, &clinic, 2).await;
     let reason = closed_forbidden(&mut socket, Duration::from_secs(1)).await;
     assert!(reason.contains("revoked"), "{reason}");
 }
 
 #[tokio::test]
 async fn revoking_a_token_or_disabling_the_account_from_the_command_line_closes_its_sockets() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     // As `clinic-api token revoke` and `staff disable` do it: from another
     // process, whose news reaches running servers on PostgreSQL at once; on
@@ -632,7 +630,8 @@ async fn email_of(app: &TestApp, token: &str) -> String {
 
 #[tokio::test]
 async fn a_socket_closes_when_its_token_expires() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let token = app.token_for(Role::FrontDesk).await;
     let id = token_id(&app, &token).await;
@@ -651,7 +650,8 @@ async fn a_socket_closes_when_its_token_expires() {
 
 #[tokio::test]
 async fn every_operation_checks_the_token_again_and_a_role_change_ends_the_socket() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
 
     // Revoked behind the API's back (nothing announced): the next
@@ -686,7 +686,8 @@ async fn every_operation_checks_the_token_again_and_a_role_change_ends_the_socke
 
 #[tokio::test]
 async fn a_subscription_delivers_nothing_once_access_has_ended_even_unannounced() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let clinic = seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let token = app.token_for(Role::FrontDesk).await;
     let mut socket = following(addr, &token).await;
@@ -695,7 +696,7 @@ async fn a_subscription_delivers_nothing_once_access_has_ended_even_unannounced(
         "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP WHERE id = {id}"
     ))
     .await;
-    book(&app, 7).await;
+    seed_booking(&app, &clinic, 7).await;
     // Either the subscription ends with an error before the booking, or the
     // socket closes: no booking comes out.
     let until = tokio::time::Instant::now() + Duration::from_secs(3);
@@ -722,13 +723,11 @@ async fn a_subscription_delivers_nothing_once_access_has_ended_even_unannounced(
 
 #[tokio::test]
 async fn a_staff_write_over_the_socket_is_seen_by_the_next_anonymous_query() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let before = app.gql(ORG, json!({})).await;
-    assert_eq!(
-        before.ok()["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(before.ok()["organization"]["name"], Clinic::NAME);
     // Kept in the response cache now.
     let cached = app.statements();
     app.gql(ORG, json!({})).await.ok();
@@ -739,7 +738,7 @@ async fn a_staff_write_over_the_socket_is_seen_by_the_next_anonymous_query() {
     let result = socket
         .run(
             "1",
-            r#"mutation { updateOrganization(input: { name: "Physical Therapy First West" }) { userErrors { message } } }"#,
+            r#"mutation { updateOrganization(input: { name: "Lakeview Physio West" }) { userErrors { message } } }"#,
             json!({}),
         )
         .await;
@@ -749,15 +748,13 @@ async fn a_staff_write_over_the_socket_is_seen_by_the_next_anonymous_query() {
         "{result}"
     );
     let after = app.gql(ORG, json!({})).await;
-    assert_eq!(
-        after.ok()["organization"]["name"],
-        "Physical Therapy First West"
-    );
+    assert_eq!(after.ok()["organization"]["name"], "Lakeview Physio West");
 }
 
 #[tokio::test]
 async fn a_refused_upgrade_is_told_in_json() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let res = app
         .request(
             axum::http::Request::get("/graphql")
@@ -778,12 +775,13 @@ async fn a_refused_upgrade_is_told_in_json() {
 /// session's sockets on the other within a second.
 #[tokio::test]
 async fn on_postgresql_a_logout_on_one_instance_closes_sockets_on_another() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     if !app.url.starts_with("postgres") {
         eprintln!("skipped: needs TEST_DATABASE_URL=postgres://…");
         return;
     }
-    let other = crate::helpers::other_instance(&app, Config::for_tests()).await;
+    let other = other_instance(&app, Config::for_tests()).await;
     let addr = ws::serve(other).await;
     let session = app.session_for(Role::FrontDesk).await;
     let mut socket = following(addr, &session).await;
@@ -795,7 +793,7 @@ async fn on_postgresql_a_logout_on_one_instance_closes_sockets_on_another() {
 
 #[tokio::test]
 async fn production_mode_and_masked_errors_hold_over_the_socket() {
-    let app = app_with(|c| {
+    let (app, clinic) = clinic_app_with(|c| {
         c.introspection = false;
         c.suggestions = false;
     })
@@ -828,7 +826,7 @@ async fn production_mode_and_masked_errors_hold_over_the_socket() {
         app.exec(sql).await;
     }
     let input =
-        input_with(json!({ "fullName": "Zelda Quartermaine", "email": "zelda@example.com" }));
+        clinic.form_with(json!({ "fullName": "Zelda Quartermaine", "email": "zelda@example.com" }));
     let failed = socket.run("3", REQUEST, json!({ "input": input })).await;
     let error = &failed["errors"][0];
     assert_eq!(
@@ -847,7 +845,8 @@ async fn production_mode_and_masked_errors_hold_over_the_socket() {
 
 #[tokio::test]
 async fn a_deeply_nested_document_is_refused_everywhere_and_the_server_stays_up() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let mut socket = Ws::connected(addr, json!({})).await;
     // Deep enough to overflow the parser's stack if it ever saw it.
@@ -865,10 +864,7 @@ async fn a_deeply_nested_document_is_refused_everywhere_and_the_server_stays_up(
     let refused = socket.run("1", &list, json!({})).await;
     assert_eq!(code(&refused), "QUERY_TOO_DEEP", "{refused}");
     let result = socket.run("2", ORG, json!({})).await;
-    assert_eq!(
-        result["data"]["organization"]["name"],
-        "Physical Therapy First"
-    );
+    assert_eq!(result["data"]["organization"]["name"], Clinic::NAME);
 }
 
 #[tokio::test]
@@ -886,7 +882,8 @@ async fn the_instance_holds_at_most_its_sockets_in_all() {
 
 #[tokio::test]
 async fn an_answer_carries_at_most_fifty_errors_and_a_failed_root_field_is_null() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_clinic(&app).await;
     let addr = ws::serve(app.state.clone()).await;
     let mut socket = Ws::connected(addr, json!({})).await;
     let fields: String = (0..200).map(|n| format!("nosuchfield{n} ")).collect();

@@ -228,18 +228,6 @@ pub async fn following(addr: std::net::SocketAddr, token: &str) -> Ws {
     socket
 }
 
-/// Submits a booking and returns its reference.
-pub async fn book(app: &crate::helpers::TestApp, n: u32) -> String {
-    let input = crate::bookings::input_with(json!({ "email": format!("patient{n}@example.com") }));
-    let res = app
-        .gql(crate::bookings::REQUEST, json!({ "input": input }))
-        .await;
-    res.ok()["requestBooking"]["receipt"]["reference"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// The code of the first error of a result.
 pub fn code(result: &Value) -> &str {
     result["errors"][0]["extensions"]["code"]

@@ -51,6 +51,12 @@ pub struct HttpResponse {
     pub body: String,
 }
 
+/// A staff member: the token to act with and the email the logs show.
+pub struct Staff {
+    pub token: String,
+    pub email: String,
+}
+
 pub struct TestApp {
     router: Router,
     /// What the router serves; serve it on a port to reach it over the network.
@@ -59,6 +65,8 @@ pub struct TestApp {
     /// Where the database is, to open a second pool on it as another instance would.
     pub url: String,
     statements: Arc<AtomicUsize>,
+    /// An ADMIN's token for the builders, made when first needed.
+    admin: std::sync::OnceLock<String>,
     // Holds the SQLite file until the test ends.
     _dir: Option<tempfile::TempDir>,
 }
@@ -102,11 +110,12 @@ impl TestApp {
             db,
             url,
             statements,
+            admin: std::sync::OnceLock::new(),
             _dir: dir,
         }
     }
 
-    /// A database holding the demo clinic.
+    /// A database holding the demo clinic, for tests about the demo itself.
     pub async fn with_demo() -> Self {
         let app = Self::empty().await;
         clinic_api::demo::load(&app.db, Utc::now().date_naive())
@@ -229,6 +238,24 @@ impl TestApp {
         token
     }
 
+    /// The token of an ADMIN made for arranging a test's world.
+    pub async fn admin_token(&self) -> String {
+        if let Some(token) = self.admin.get() {
+            return token.clone();
+        }
+        let token = self.token_for(Role::Admin).await;
+        self.admin.get_or_init(|| token).clone()
+    }
+
+    /// A new staff member with `role`: an API token and the email the
+    /// request logs show.
+    pub async fn staff(&self, role: Role) -> Staff {
+        let token = self.token_for(role).await;
+        let res = self.gql_as(&token, "{ viewer { email } }", json!({})).await;
+        let email = res.ok()["viewer"]["email"].as_str().unwrap().to_owned();
+        Staff { token, email }
+    }
+
     /// Creates a staff account with `role` and signs it in with `login`, as
     /// the playground does; the session token.
     pub async fn session_for(&self, role: Role) -> String {
@@ -247,6 +274,26 @@ impl TestApp {
             .as_str()
             .expect("a session token")
             .to_owned()
+    }
+
+    /// On PostgreSQL the news of a write reaches this instance through the
+    /// database a moment after it commits, and empties its caches then. Waits
+    /// until the news of the writes made so far has arrived (the content
+    /// generation stays put for 100 ms), so that none lands in the middle of
+    /// what a test measures. On SQLite news arrives with the write.
+    pub async fn settle(&self) {
+        if !self.state.events.is_shared() {
+            return;
+        }
+        let mut seen = self.state.events.content_generation();
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let now = self.state.events.content_generation();
+            if now == seen {
+                return;
+            }
+            seen = now;
+        }
     }
 
     /// Runs SQL behind the API's back, for arranging a case the API cannot

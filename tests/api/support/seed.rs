@@ -1,0 +1,404 @@
+//! Builders that make, through the API as an ADMIN, the few things a test
+//! needs, and hand back the slugs and ids they got.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use serde_json::{Value, json};
+
+use super::app::{GqlResponse, TestApp};
+
+/// Something made: its global id and its slug.
+#[derive(Clone, Debug)]
+pub struct Seeded {
+    pub id: String,
+    pub slug: String,
+}
+
+/// The payload of `mutation`, checking it carries no user errors.
+#[track_caller]
+pub fn done<'a>(res: &'a GqlResponse, mutation: &str) -> &'a Value {
+    let payload = &res.ok()[mutation];
+    assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
+    payload
+}
+
+/// Runs an ADMIN mutation and returns `payload[object]` as `Seeded`.
+async fn made(
+    app: &TestApp,
+    mutation: &str,
+    object: &str,
+    document: &str,
+    variables: Value,
+) -> Seeded {
+    let token = app.admin_token().await;
+    let res = app.gql_as(&token, document, variables).await;
+    let made = &done(&res, mutation)[object];
+    Seeded {
+        id: made["id"].as_str().expect("an id").to_owned(),
+        slug: made["slug"].as_str().expect("a slug").to_owned(),
+    }
+}
+
+/// Opening hours: `opens`–`closes` on each of `days`.
+pub fn hours(days: &[Weekday], opens: &str, closes: &str) -> Vec<Value> {
+    days.iter()
+        .map(|d| json!({ "weekday": weekday(*d), "opens": opens, "closes": closes }))
+        .collect()
+}
+
+/// Monday to Friday.
+pub const WEEKDAYS: [Weekday; 5] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+];
+
+/// A weekday as the schema spells it.
+pub fn weekday(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "MONDAY",
+        Weekday::Tue => "TUESDAY",
+        Weekday::Wed => "WEDNESDAY",
+        Weekday::Thu => "THURSDAY",
+        Weekday::Fri => "FRIDAY",
+        Weekday::Sat => "SATURDAY",
+        Weekday::Sun => "SUNDAY",
+    }
+}
+
+/// A location named `name` in `time_zone`, open as `hours` says.
+pub async fn seed_location(
+    app: &TestApp,
+    name: &str,
+    time_zone: &str,
+    hours: Vec<Value>,
+) -> Seeded {
+    let location = made(
+        app,
+        "createLocation",
+        "location",
+        "mutation($input: CreateLocationInput!) { createLocation(input: $input) { location { id slug } userErrors { field message code } } }",
+        json!({ "input": {
+            "name": name,
+            "address": {
+                "street": "1 Test Street",
+                "city": "Testville",
+                "region": "IL",
+                "postalCode": "60601",
+                "country": "US",
+            },
+            "timeZone": time_zone,
+            "phone": { "display": "(312) 555-0100", "e164": "+13125550100" },
+            "email": "front.desk@example.com",
+        } }),
+    )
+    .await;
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!, $hours: [OpeningHoursInput!]!) { setOpeningHours(locationId: $id, hours: $hours) { userErrors { field message code } } }",
+            json!({ "id": location.id, "hours": hours }),
+        )
+        .await;
+    done(&res, "setOpeningHours");
+    location
+}
+
+/// Closes `location` on `date` (local to it).
+pub async fn seed_closure(app: &TestApp, location: &Seeded, date: NaiveDate, reason: &str) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!, $date: Date!, $reason: String!) { addClosure(locationId: $id, date: $date, reason: $reason) { userErrors { field message code } } }",
+            json!({ "id": location.id, "date": date.to_string(), "reason": reason }),
+        )
+        .await;
+    done(&res, "addClosure");
+}
+
+/// A service named `name` of `kind` (`CLINICAL` or `RELAXATION`); clinical
+/// ones take referrals and insurance.
+pub async fn seed_service(app: &TestApp, name: &str, kind: &str) -> Seeded {
+    let clinical = kind == "CLINICAL";
+    made(
+        app,
+        "createService",
+        "service",
+        "mutation($input: CreateServiceInput!) { createService(input: $input) { service { id slug } userErrors { field message code } } }",
+        json!({ "input": {
+            "name": name,
+            "kind": kind,
+            "description": format!("{name}, as the clinic gives it."),
+            "durationsMinutes": [30, 60],
+            "referralAccepted": clinical,
+            "insuranceEligible": clinical,
+        } }),
+    )
+    .await
+}
+
+/// A therapist taking new patients, offering `services` at `locations` (slugs).
+pub async fn seed_therapist(
+    app: &TestApp,
+    first_name: &str,
+    last_name: &str,
+    services: &[&str],
+    locations: &[&str],
+) -> Seeded {
+    seed_therapist_with(app, first_name, last_name, services, locations, json!({})).await
+}
+
+/// As [`seed_therapist`], with `changes` on top of the `CreateTherapistInput`.
+pub async fn seed_therapist_with(
+    app: &TestApp,
+    first_name: &str,
+    last_name: &str,
+    services: &[&str],
+    locations: &[&str],
+    changes: Value,
+) -> Seeded {
+    let mut input = json!({
+        "firstName": first_name,
+        "lastName": last_name,
+        "credentials": "LMT",
+        "title": "Massage Therapist",
+        "bio": format!("{first_name} treats pain."),
+        "languages": ["English"],
+        "acceptingNewPatients": true,
+    });
+    for (key, value) in changes.as_object().expect("an object") {
+        input[key] = value.clone();
+    }
+    let therapist = made(
+        app,
+        "createTherapist",
+        "therapist",
+        "mutation($input: CreateTherapistInput!) { createTherapist(input: $input) { therapist { id slug } userErrors { field message code } } }",
+        json!({ "input": input }),
+    )
+    .await;
+    if !services.is_empty() {
+        set_therapist_services(app, &therapist, services).await;
+    }
+    if !locations.is_empty() {
+        set_therapist_locations(app, &therapist, locations).await;
+    }
+    therapist
+}
+
+/// Replaces the services `therapist` offers (slugs); their locations follow.
+pub async fn set_therapist_services(app: &TestApp, therapist: &Seeded, services: &[&str]) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!, $slugs: [String!]!) { setTherapistServices(id: $id, serviceSlugs: $slugs) { userErrors { field message code } } }",
+            json!({ "id": therapist.id, "slugs": services }),
+        )
+        .await;
+    done(&res, "setTherapistServices");
+}
+
+/// An article by `author` (a therapist's slug, if any) under `tags`,
+/// published now when `publish`, else a draft.
+pub async fn seed_article(
+    app: &TestApp,
+    title: &str,
+    author: Option<&str>,
+    tags: &[&str],
+    publish: bool,
+) -> Seeded {
+    let article = made(
+        app,
+        "createArticle",
+        "article",
+        "mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id slug } userErrors { field message code } } }",
+        json!({ "input": {
+            "title": title,
+            "summary": format!("What {title} is about."),
+            "body": format!("# {title}\n\nSome words about {title}."),
+            "authorSlug": author,
+            "tags": tags,
+        } }),
+    )
+    .await;
+    if publish {
+        let token = app.admin_token().await;
+        let res = app
+            .gql_as(
+                &token,
+                "mutation($id: ID!) { publishArticle(id: $id) { userErrors { field message code } } }",
+                json!({ "id": article.id }),
+            )
+            .await;
+        done(&res, "publishArticle");
+    }
+    article
+}
+
+/// Sets up the clinic's own details under `name`.
+pub async fn seed_organization(app: &TestApp, name: &str) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { userErrors { field message code } } }",
+            json!({ "input": {
+                "name": name,
+                "tagline": "Care that moves you.",
+                "description": "A small clinic for tests.",
+                "phone": { "display": "(312) 555-0100", "e164": "+13125550100" },
+                "email": "hello@example.com",
+                "website": "https://clinic.example.com",
+                "contactUrl": "https://clinic.example.com/contact",
+                "staffUrl": "https://clinic.example.com/staff",
+            } }),
+        )
+        .await;
+    done(&res, "updateOrganization");
+}
+
+/// A small clinic to book at, named [`Clinic::NAME`]: one location in Chicago, open 07:00–19:00 on
+/// weekdays and 08:00–13:00 on Saturdays, closed on Sundays; one clinical
+/// service there, given by one therapist taking new patients.
+#[derive(Clone, Debug)]
+pub struct Clinic {
+    pub location: Seeded,
+    pub service: Seeded,
+    pub therapist: Seeded,
+    /// The location's time zone.
+    pub time_zone: &'static str,
+}
+
+impl Clinic {
+    /// The clinic's name.
+    pub const NAME: &str = "Lakeview Physio";
+}
+
+/// Makes a [`Clinic`].
+pub async fn seed_clinic(app: &TestApp) -> Clinic {
+    seed_clinic_in(app, "America/Chicago").await
+}
+
+/// Makes a [`Clinic`] whose location keeps `time_zone`'s clock.
+pub async fn seed_clinic_in(app: &TestApp, time_zone: &'static str) -> Clinic {
+    seed_organization(app, Clinic::NAME).await;
+    let mut open = hours(&WEEKDAYS, "07:00", "19:00");
+    open.extend(hours(&[Weekday::Sat], "08:00", "13:00"));
+    let location = seed_location(app, "Lakeview", time_zone, open).await;
+    let service = seed_service(app, "Deep Tissue Massage", "CLINICAL").await;
+    let therapist =
+        seed_therapist(app, "Jordan", "Hale", &[&service.slug], &[&location.slug]).await;
+    app.settle().await;
+    Clinic {
+        location,
+        service,
+        therapist,
+        time_zone,
+    }
+}
+
+/// The first `weekday` at least two days from today.
+pub fn next(weekday: Weekday) -> NaiveDate {
+    let mut day = Utc::now().date_naive() + Duration::days(2);
+    while day.weekday() != weekday {
+        day += Duration::days(1);
+    }
+    day
+}
+
+/// Takes `therapist` out of the public directory.
+pub async fn deactivate_therapist(app: &TestApp, therapist: &Seeded) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!) { deactivateTherapist(id: $id) { userErrors { field message code } } }",
+            json!({ "id": therapist.id }),
+        )
+        .await;
+    done(&res, "deactivateTherapist");
+}
+
+/// Replaces the locations `therapist` works at (slugs).
+pub async fn set_therapist_locations(app: &TestApp, therapist: &Seeded, locations: &[&str]) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!, $slugs: [String!]!) { setTherapistLocations(id: $id, locationSlugs: $slugs) { userErrors { field message code } } }",
+            json!({ "id": therapist.id, "slugs": locations }),
+        )
+        .await;
+    done(&res, "setTherapistLocations");
+}
+
+/// A certification named `name` that therapists can hold.
+pub async fn seed_certification(app: &TestApp, name: &str) -> Seeded {
+    made(
+        app,
+        "createCertification",
+        "certification",
+        "mutation($input: CreateCertificationInput!) { createCertification(input: $input) { certification { id slug } userErrors { field message code } } }",
+        json!({ "input": {
+            "name": name,
+            "issuingBody": "Board of Testing",
+            "description": format!("{name}, as the board awards it."),
+        } }),
+    )
+    .await
+}
+
+/// Awards `certification` to `therapist` (slugs), issued a year ago and
+/// expiring on `expires_on`, if ever.
+pub async fn seed_award(
+    app: &TestApp,
+    therapist: &str,
+    certification: &str,
+    expires_on: Option<NaiveDate>,
+) {
+    let token = app.admin_token().await;
+    let issued_on = Utc::now().date_naive() - Duration::days(365);
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($input: AwardCertificationInput!) { awardCertification(input: $input) { userErrors { field message code } } }",
+            json!({ "input": {
+                "therapistSlug": therapist,
+                "certificationSlug": certification,
+                "issuedOn": issued_on.to_string(),
+                "expiresOn": expires_on.map(|d| d.to_string()),
+            } }),
+        )
+        .await;
+    done(&res, "awardCertification");
+}
+
+/// Schedules `article` to be published at `at`.
+pub async fn schedule_article(app: &TestApp, article: &Seeded, at: chrono::DateTime<Utc>) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { userErrors { field message code } } }",
+            json!({ "id": article.id, "at": at.to_rfc3339() }),
+        )
+        .await;
+    done(&res, "publishArticle");
+}
+
+/// Archives `article`.
+pub async fn archive_article(app: &TestApp, article: &Seeded) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($id: ID!) { archiveArticle(id: $id) { userErrors { field message code } } }",
+            json!({ "id": article.id }),
+        )
+        .await;
+    done(&res, "archiveArticle");
+}
