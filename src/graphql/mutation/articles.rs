@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::payload::{Payload, payload, respond};
+use super::payload::{Payload, payload, payload_of};
 use crate::domain::articles::{self, ArticleInput};
 use crate::graphql::guards::{EDITORS, RoleGuard, require_viewer};
 use crate::graphql::types::{Article, UserError};
@@ -98,7 +98,7 @@ impl ArticleMutation {
         };
         let result =
             articles::create(db(ctx), events(ctx), viewer.staff.id, input, Utc::now()).await;
-        respond(result, Article)
+        payload_of(result, Article)
     }
 
     /// Changes the fields given of an article, in any state.
@@ -125,7 +125,7 @@ impl ArticleMutation {
         let id = ids::decode_as("Article", &id);
         let result =
             articles::update(db(ctx), events(ctx), viewer.staff.id, id, input, Utc::now()).await;
-        respond(result, Article)
+        payload_of(result, Article)
     }
 
     /// Publishes an article now, or at `at`: a time in the future schedules
@@ -142,7 +142,7 @@ impl ArticleMutation {
         let id = ids::decode_as("Article", &id);
         let result =
             articles::publish(db(ctx), events(ctx), viewer.staff.id, id, at, Utc::now()).await;
-        respond(result, Article)
+        payload_of(result, Article)
     }
 
     /// Takes a published, scheduled or archived article back to a draft,
@@ -157,7 +157,7 @@ impl ArticleMutation {
         let id = ids::decode_as("Article", &id);
         let result =
             articles::unpublish(db(ctx), events(ctx), viewer.staff.id, id, Utc::now()).await;
-        respond(result, Article)
+        payload_of(result, Article)
     }
 
     /// Archives an article: out of the public's sight, kept for staff.
@@ -170,7 +170,7 @@ impl ArticleMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
         let result = articles::archive(db(ctx), events(ctx), viewer.staff.id, id, Utc::now()).await;
-        respond(result, Article)
+        payload_of(result, Article)
     }
 
     /// Deletes an article for good, with its tag links and former slugs.
@@ -183,6 +183,6 @@ impl ArticleMutation {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Article", &id);
         let result = articles::delete(db(ctx), events(ctx), viewer.staff.id, id).await;
-        respond(result, |id| ids::encode("Article", id))
+        payload_of(result, |id| ids::encode("Article", id))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::payload::{payload, respond};
+use super::payload::{payload, payload_of};
 use crate::domain::bookings::{self, BookingInput, Intake, Policy, Submission, WindowInput};
 use crate::domain::validate::{Code, Field, WriteError, WriteResult};
 use crate::graphql::guards::{FRONT_DESK, RoleGuard, require_viewer};
@@ -205,7 +205,7 @@ impl BookingMutation {
                 .await
             }
         };
-        respond(result, BookingReceipt)
+        payload_of(result, BookingReceipt)
     }
 
     /// For patients: cancels a request that is not yet scheduled, given its
@@ -228,7 +228,7 @@ impl BookingMutation {
             Utc::now(),
         )
         .await;
-        respond(result, BookingReceipt)
+        payload_of(result, BookingReceipt)
     }
 
     /// Front desk (and ADMIN): moves a request on, if it is still in

@@ -5,7 +5,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::Utc;
 
-use super::payload::{payload, respond};
+use super::payload::{payload, payload_of};
 use crate::domain::hours::RangeInput;
 use crate::domain::locations::{self, Address, LocationChanges};
 use crate::domain::organization::{self, OrganizationChanges};
@@ -287,7 +287,7 @@ impl ClinicMutation {
         input: CreateServiceInput,
     ) -> Result<CreateServicePayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             services::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Service,
         )
@@ -304,7 +304,7 @@ impl ClinicMutation {
     ) -> Result<UpdateServicePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Service", &id);
-        respond(
+        payload_of(
             services::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Service,
         )
@@ -319,7 +319,7 @@ impl ClinicMutation {
         input: CreateLocationInput,
     ) -> Result<CreateLocationPayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             locations::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Location,
         )
@@ -335,7 +335,7 @@ impl ClinicMutation {
     ) -> Result<UpdateLocationPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &id);
-        respond(
+        payload_of(
             locations::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Location,
         )
@@ -362,7 +362,7 @@ impl ClinicMutation {
                 closes: h.closes,
             })
             .collect();
-        respond(
+        payload_of(
             locations::set_opening_hours(db(ctx), events(ctx), viewer.staff.id, id, week).await,
             Location,
         )
@@ -380,7 +380,7 @@ impl ClinicMutation {
     ) -> Result<AddClosurePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &location_id);
-        respond(
+        payload_of(
             locations::add_closure(
                 db(ctx),
                 events(ctx),
@@ -405,7 +405,7 @@ impl ClinicMutation {
     ) -> Result<RemoveClosurePayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Location", &location_id);
-        respond(
+        payload_of(
             locations::remove_closure(db(ctx), events(ctx), viewer.staff.id, id, date.0).await,
             Location,
         )
@@ -419,7 +419,7 @@ impl ClinicMutation {
         input: UpdateOrganizationInput,
     ) -> Result<UpdateOrganizationPayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             organization::update(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Organization,
         )

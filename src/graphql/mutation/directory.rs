@@ -5,7 +5,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::Utc;
 
-use super::payload::{payload, respond};
+use super::payload::{payload, payload_of};
 use crate::domain::certifications::{self, CertificationChanges, NewAward};
 use crate::domain::therapists::{self, TherapistChanges};
 use crate::graphql::guards::{ADMINS, RoleGuard, require_viewer};
@@ -211,7 +211,7 @@ impl DirectoryMutation {
         input: CreateTherapistInput,
     ) -> Result<CreateTherapistPayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             therapists::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Therapist,
         )
@@ -227,7 +227,7 @@ impl DirectoryMutation {
     ) -> Result<UpdateTherapistPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
-        respond(
+        payload_of(
             therapists::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Therapist,
         )
@@ -244,7 +244,7 @@ impl DirectoryMutation {
     ) -> Result<DeactivateTherapistPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
-        respond(
+        payload_of(
             therapists::deactivate(db(ctx), events(ctx), viewer.staff.id, id).await,
             Therapist,
         )
@@ -262,7 +262,7 @@ impl DirectoryMutation {
     ) -> Result<SetTherapistServicesPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
-        respond(
+        payload_of(
             therapists::set_services(db(ctx), events(ctx), viewer.staff.id, id, &service_slugs)
                 .await,
             Therapist,
@@ -282,7 +282,7 @@ impl DirectoryMutation {
     ) -> Result<SetTherapistLocationsPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Therapist", &id);
-        respond(
+        payload_of(
             therapists::set_locations(db(ctx), events(ctx), viewer.staff.id, id, &location_slugs)
                 .await,
             Therapist,
@@ -297,7 +297,7 @@ impl DirectoryMutation {
         input: CreateCertificationInput,
     ) -> Result<CreateCertificationPayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             certifications::create(db(ctx), events(ctx), viewer.staff.id, input.into()).await,
             Certification,
         )
@@ -313,7 +313,7 @@ impl DirectoryMutation {
     ) -> Result<UpdateCertificationPayload> {
         let viewer = require_viewer(ctx)?;
         let id = ids::decode_as("Certification", &id);
-        respond(
+        payload_of(
             certifications::update(db(ctx), events(ctx), viewer.staff.id, id, input.into()).await,
             Certification,
         )
@@ -338,7 +338,7 @@ impl DirectoryMutation {
             verified: input.verified,
         };
         let today = Utc::now().date_naive();
-        respond(
+        payload_of(
             certifications::award(db(ctx), events(ctx), viewer.staff.id, award, today).await,
             |a| TherapistCertification::held_by(a.award, a.certification, a.therapist),
         )
@@ -354,7 +354,7 @@ impl DirectoryMutation {
         #[graphql(desc = "Slug of the certification.")] certification_slug: String,
     ) -> Result<RevokeCertificationPayload> {
         let viewer = require_viewer(ctx)?;
-        respond(
+        payload_of(
             certifications::revoke(
                 db(ctx),
                 events(ctx),

@@ -44,7 +44,7 @@ pub(super) trait Payload: Sized {
 
 /// A write's result as its payload: the object written (wrapped for GraphQL),
 /// or user errors; anything else becomes a top-level error.
-pub(super) fn respond<P: Payload, T>(
+pub(super) fn payload_of<P: Payload, T>(
     result: WriteResult<T>,
     wrap: impl FnOnce(T) -> P::Object,
 ) -> Result<P> {
