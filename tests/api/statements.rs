@@ -9,7 +9,10 @@ use entity::{
 use sea_orm::{ActiveValue::Set, EntityTrait, NotSet};
 use serde_json::json;
 
-use crate::support::TestApp;
+use clinic_api::auth::Role;
+
+use crate::support::bookings::seed_booking;
+use crate::support::{TestApp, seed_clinic};
 
 const DIRECTORY_AND_ARTICLES: &str = r#"
 query {
@@ -236,4 +239,102 @@ async fn statements_per_request_do_not_grow_with_the_lists() {
     );
     // One statement per root list and per relation, not per row.
     assert!(five <= 16, "{five} statements");
+}
+
+const INBOX: &str = r#"
+query {
+  bookingRequests(first: 100) {
+    totalCount
+    nodes {
+      reference status nextStatuses
+      service { slug } location { slug }
+      preferredTherapist { slug } assignedTherapist { slug }
+      events { kind fromStatus toStatus note staff { email } therapist { slug } }
+    }
+  }
+}"#;
+
+const NOTE: &str = r#"
+mutation ($id: ID!, $note: String!) {
+  addBookingRequestNote(id: $id, note: $note) { userErrors { message } }
+}"#;
+
+const ASSIGN: &str = r#"
+mutation ($id: ID!, $therapist: String) {
+  assignBookingRequestTherapist(id: $id, therapist: $therapist) { userErrors { message } }
+}"#;
+
+/// The fewest statements the front desk's inbox takes over five runs, with
+/// `n` requests each assigned and annotated by a staff member.
+async fn inbox_statements_for(n: u32) -> usize {
+    let mut config = Config::for_tests();
+    config.edge.response_cache_mb = 0;
+    config.booking.per_ip = None;
+    config.booking.per_email = None;
+    let app = TestApp::empty().await.with_config(config).await;
+    let clinic = seed_clinic(&app).await;
+    let desk = app.staff(Role::FrontDesk).await;
+    for i in 0..n {
+        seed_booking(&app, &clinic, i).await;
+    }
+    let ids = app
+        .gql_as(
+            &desk.token,
+            "{ bookingRequests(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    for node in ids.ok()["bookingRequests"]["nodes"].as_array().unwrap() {
+        let id = &node["id"];
+        let assigned = app
+            .gql_as(
+                &desk.token,
+                ASSIGN,
+                json!({ "id": id, "therapist": clinic.therapist.slug }),
+            )
+            .await;
+        assert_eq!(
+            assigned.ok()["assignBookingRequestTherapist"]["userErrors"],
+            json!([])
+        );
+        let noted = app
+            .gql_as(
+                &desk.token,
+                NOTE,
+                json!({ "id": id, "note": "Called back" }),
+            )
+            .await;
+        assert_eq!(noted.ok()["addBookingRequestNote"]["userErrors"], json!([]));
+    }
+    let mut fewest = usize::MAX;
+    for _ in 0..5 {
+        let before = app.statements();
+        let res = app.gql_as(&desk.token, INBOX, json!({})).await;
+        fewest = fewest.min(app.statements() - before);
+        let inbox = &res.ok()["bookingRequests"];
+        assert_eq!(inbox["totalCount"], n);
+        let nodes = inbox["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), n as usize);
+        for node in nodes {
+            assert_eq!(
+                node["assignedTherapist"]["slug"],
+                clinic.therapist.slug.as_str()
+            );
+            let events = node["events"].as_array().unwrap();
+            assert_eq!(events.len(), 3, "{node:#}");
+            let note = events.iter().find(|e| e["kind"] == "NOTE").unwrap();
+            assert_eq!(note["staff"]["email"], desk.email.as_str());
+        }
+    }
+    fewest
+}
+
+#[tokio::test]
+async fn the_front_desk_inbox_takes_as_many_statements_for_many_requests_as_for_few() {
+    let three = inbox_statements_for(3).await;
+    let twelve = inbox_statements_for(12).await;
+    assert_eq!(
+        three, twelve,
+        "3 requests took {three} statements, 12 took {twelve}"
+    );
 }
