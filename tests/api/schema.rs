@@ -73,3 +73,19 @@ fn every_type_and_field_has_a_description() {
         "without a description: {undocumented:#?}"
     );
 }
+
+#[test]
+fn no_field_gives_back_a_password_or_a_hash() {
+    let sdl = clinic_api::graphql::sdl();
+    let fields: Vec<&str> = sdl
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('"') && line.contains(':'))
+        .filter_map(|line| line.split([':', '(']).next())
+        .filter(|name| {
+            let name = name.to_ascii_lowercase();
+            name.contains("hash") || name.contains("password")
+        })
+        .collect();
+    assert!(fields.is_empty(), "{fields:?}");
+}
