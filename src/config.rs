@@ -198,10 +198,10 @@ impl ServeConfig {
             trust_forwarded_for: self.trust_forwarded_for,
             introspection: edge.introspection.unwrap_or(!edge.production),
             suggestions: !edge.production,
-            lanes: crate::domain::bookings::Lanes {
+            worker_connections: crate::domain::bookings::WorkerConnections {
                 // A patient waiting for a connection is told before the request times out.
                 acquire_timeout: Duration::from_secs((edge.request_timeout_secs / 2).clamp(1, 5)),
-                ..crate::domain::bookings::Lanes::default()
+                ..crate::domain::bookings::WorkerConnections::default()
             },
             edge,
             ..Config::default()
@@ -317,7 +317,7 @@ pub struct Config {
     /// How long tokens may be used.
     pub tokens: crate::auth::TokenRules,
     /// How the booking writer holds its connections.
-    pub lanes: crate::domain::bookings::Lanes,
+    pub worker_connections: crate::domain::bookings::WorkerConnections,
 }
 
 impl Default for Config {
@@ -332,7 +332,7 @@ impl Default for Config {
             edge: EdgeArgs::default(),
             login: crate::domain::staff::LoginPolicy::default(),
             tokens: crate::auth::TokenRules::default(),
-            lanes: crate::domain::bookings::Lanes::default(),
+            worker_connections: crate::domain::bookings::WorkerConnections::default(),
         }
     }
 }
@@ -379,7 +379,12 @@ mod tests {
 
     #[test]
     fn the_booking_writer_waits_less_than_a_request_may_take() {
-        let wait = |args: &[&str]| serve_config(args).runtime().lanes.acquire_timeout;
+        let wait = |args: &[&str]| {
+            serve_config(args)
+                .runtime()
+                .worker_connections
+                .acquire_timeout
+        };
         assert_eq!(
             wait(&["--request-timeout-secs", "4"]),
             Duration::from_secs(2)

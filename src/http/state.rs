@@ -39,7 +39,11 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let events = Events::start(&db).await?;
         let responses = ResponseCache::new(config.edge.response_cache_mb, &events);
-        let intake = Arc::new(Intake::new(db.clone(), events.clone(), config.lanes));
+        let intake = Arc::new(Intake::new(
+            db.clone(),
+            events.clone(),
+            config.worker_connections,
+        ));
         let schema = graphql::build_schema(db.clone(), &config, events.clone(), intake.clone());
         Ok(Self(Arc::new(Shared {
             gate: Gate::new(schema, &config)?,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clinic_api::AppState;
 use clinic_api::auth::Role;
 use clinic_api::config::Config;
-use clinic_api::domain::bookings::Lanes;
+use clinic_api::domain::bookings::WorkerConnections;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -134,7 +134,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
         .expect("heard the first booking");
     warm(&app.state).await;
     warm(&other).await;
-    // Each of the first instance's two writer lanes holds its connection;
+    // Each of the first instance's two writer workers holds its connection;
     // and the subscriber has lately delivered more requests than catching
     // up reads at once, so that it must read past them.
     let warm_up = (1000..1520).map(|n| {
@@ -252,7 +252,7 @@ async fn after_the_listener_loses_its_connection_cache_snapshot_and_subscribers_
 }
 
 #[tokio::test]
-async fn a_writer_lane_whose_connection_was_dropped_gets_a_new_one_at_once() {
+async fn a_writer_worker_whose_connection_was_dropped_gets_a_new_one_at_once() {
     let app = TestApp::empty().await;
     let Some(admin) = admin().await else {
         eprintln!("skipped: needs TEST_DATABASE_URL=postgres://…");
@@ -260,7 +260,7 @@ async fn a_writer_lane_whose_connection_was_dropped_gets_a_new_one_at_once() {
     };
     let app = app
         .with_config(Config {
-            lanes: Lanes {
+            worker_connections: WorkerConnections {
                 ping_after_idle: Duration::from_secs(1),
                 acquire_timeout: Duration::from_secs(3),
             },
@@ -273,7 +273,7 @@ async fn a_writer_lane_whose_connection_was_dropped_gets_a_new_one_at_once() {
         let (app, clinic) = (&app, &clinic);
         async move {
             let started = Instant::now();
-            let input = clinic.form_with(json!({ "email": format!("lane{n}@example.com") }));
+            let input = clinic.form_with(json!({ "email": format!("worker{n}@example.com") }));
             let res = app.gql(REQUEST, json!({ "input": input })).await;
             let receipt = &res.ok()["requestBooking"]["receipt"];
             assert!(receipt["reference"].is_string(), "{res:?}");

@@ -42,7 +42,7 @@ pub use retention::{PurgeMode, PurgeReport, prune, purge};
 pub use status::{
     BookingStatus, can_move, event_kind, is_open, next_statuses, status_name, status_named,
 };
-pub use store::Lanes;
+pub use store::WorkerConnections;
 pub use submit::{
     Intake, Policy, Submission, cancel_by_patient, find_for_patient, look_up_for_patient, submit,
 };

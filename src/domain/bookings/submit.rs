@@ -14,7 +14,7 @@ use super::reference;
 use super::request::as_stored;
 use super::snapshot::SnapshotCache;
 use super::status::{BookingStatus, event_kind};
-use super::store::{Claim, Job, Lanes, StoreOutcome, Writer};
+use super::store::{Claim, Job, StoreOutcome, WorkerConnections, Writer};
 use crate::domain::limits::{self, Hit, Limit};
 use crate::domain::validate::{Code, Field, Problems, WriteError, WriteResult};
 use crate::error::AppError;
@@ -85,10 +85,14 @@ pub struct Intake {
 impl Intake {
     /// Nothing starts here: the first booking reads the clinic and starts
     /// the writer.
-    pub fn new(db: DatabaseConnection, events: Events, lanes: Lanes) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        events: Events,
+        worker_connections: WorkerConnections,
+    ) -> Self {
         Self {
             clinic: SnapshotCache::new(&events),
-            writer: Writer::new(db.clone(), events, lanes),
+            writer: Writer::new(db.clone(), events, worker_connections),
             db,
         }
     }

@@ -45,7 +45,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use job::{Claim, Job, StoreOutcome};
 use queue::{QUEUE, Queued};
-pub use start::Lanes;
+pub use start::WorkerConnections;
 
 use crate::error::AppError;
 use crate::events::Events;
@@ -55,18 +55,22 @@ use crate::events::Events;
 pub struct Writer {
     db: DatabaseConnection,
     events: Events,
-    lanes: Lanes,
+    worker_connections: WorkerConnections,
     queue: Mutex<Option<mpsc::Sender<Queued>>>,
     /// Statements run on the writer's own connections.
     own_statements: Arc<AtomicU64>,
 }
 
 impl Writer {
-    pub fn new(db: DatabaseConnection, events: Events, lanes: Lanes) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        events: Events,
+        worker_connections: WorkerConnections,
+    ) -> Self {
         Self {
             db,
             events,
-            lanes,
+            worker_connections,
             queue: Mutex::new(None),
             own_statements: Arc::default(),
         }
@@ -103,7 +107,13 @@ impl Writer {
             _ => {
                 let (sender, receiver) = mpsc::channel(QUEUE);
                 let counter = self.own_statements.clone();
-                start::start(&self.db, self.events.clone(), self.lanes, receiver, counter);
+                start::start(
+                    &self.db,
+                    self.events.clone(),
+                    self.worker_connections,
+                    receiver,
+                    counter,
+                );
                 *queue = Some(sender.clone());
                 sender
             }

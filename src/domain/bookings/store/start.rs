@@ -26,10 +26,10 @@ const WRITER_NAME: &str = "clinic-api booking writer";
 /// commits.)
 const WORKERS: usize = 2;
 
-/// How the writer's workers, its "lanes", hold their connections
+/// How the writer's workers hold their connections
 /// (PostgreSQL).
 #[derive(Clone, Copy, Debug)]
-pub struct Lanes {
+pub struct WorkerConnections {
     /// A connection idle this long is pinged before its next batch: the
     /// server, a firewall or an idle reaper may have dropped it.
     pub ping_after_idle: Duration,
@@ -38,7 +38,7 @@ pub struct Lanes {
     pub acquire_timeout: Duration,
 }
 
-impl Default for Lanes {
+impl Default for WorkerConnections {
     fn default() -> Self {
         Self {
             ping_after_idle: crate::db::PING_AFTER_IDLE,
@@ -56,7 +56,7 @@ impl Default for Lanes {
 pub(super) fn start(
     db: &DatabaseConnection,
     events: Events,
-    lanes: Lanes,
+    worker_connections: WorkerConnections,
     queue: mpsc::Receiver<Queued>,
     statements: Arc<AtomicU64>,
 ) {
@@ -84,7 +84,7 @@ pub(super) fn start(
             };
             runtime.block_on(async move {
                 let workers: Vec<Worker> = (0..WORKERS)
-                    .map(|_| postgres_worker(&options, lanes, &statements))
+                    .map(|_| postgres_worker(&options, worker_connections, &statements))
                     .collect();
                 let dbs: Vec<DatabaseConnection> = workers.iter().map(|w| w.db.clone()).collect();
                 run(workers, max_bytes, events, queue).await;
@@ -117,13 +117,13 @@ fn own_runtime() -> Option<tokio::runtime::Runtime> {
 /// count in `statements`.
 fn postgres_worker(
     options: &PgConnectOptions,
-    lanes: Lanes,
+    worker_connections: WorkerConnections,
     statements: &Arc<AtomicU64>,
 ) -> Worker {
-    let ping_after_idle = lanes.ping_after_idle;
+    let ping_after_idle = worker_connections.ping_after_idle;
     let pool = PgPoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(lanes.acquire_timeout)
+        .acquire_timeout(worker_connections.acquire_timeout)
         .test_before_acquire(false)
         .before_acquire(move |connection, meta| ping_if_idle(connection, meta, ping_after_idle))
         .connect_lazy_with(options.clone());
