@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{GqlResponse, TestApp, pluck};
+use crate::support::seed::{seed_article, seed_therapist};
+use crate::support::{GqlResponse, TestApp, pluck, seed_directory};
 
 const THERAPISTS: &str = r#"
 query ($first: Int, $after: String, $last: Int, $before: String) {
@@ -33,16 +34,13 @@ query ($first: Int, $after: String) {
   }
 }"#;
 
-/// The whole demo directory, in order.
-const ALL: [&str; 7] = [
-    "thomas-becker",
-    "maria-gonzalez",
-    "daniel-kowalski",
-    "sarah-mitchell",
-    "linh-nguyen",
-    "james-okafor",
-    "ana-ribeiro",
-];
+/// An app holding the seven therapists of `seed_directory`, and their slugs
+/// in the directory's order.
+async fn directory() -> (TestApp, Vec<String>) {
+    let app = TestApp::empty().await;
+    let all = seed_directory(&app).await.all();
+    (app, all)
+}
 
 async fn page(app: &TestApp, variables: Value) -> Value {
     let res = app.gql(THERAPISTS, variables).await;
@@ -104,7 +102,7 @@ fn assert_bad_input(res: &GqlResponse, field: &str) {
 
 #[tokio::test]
 async fn walking_forward_three_at_a_time_visits_everyone_once_in_order() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     let mut shape = Vec::new();
@@ -122,12 +120,12 @@ async fn walking_forward_three_at_a_time_visits_everyone_once_in_order() {
         after = info["endCursor"].as_str().map(str::to_owned);
     }
     assert_eq!(shape, [(3, true, false), (3, true, true), (1, false, true)]);
-    assert_eq!(seen, ALL);
+    assert_eq!(seen, all);
 }
 
 #[tokio::test]
 async fn walking_forward_works_without_counting_the_total() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -143,78 +141,63 @@ async fn walking_forward_works_without_counting_the_total() {
         after = info["endCursor"].as_str().map(str::to_owned);
         assert!(seen.len() < 10, "paging does not end: {seen:?}");
     }
-    assert_eq!(seen, ALL);
+    assert_eq!(seen, all);
 }
 
 #[tokio::test]
 async fn last_two_gives_the_final_two() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let connection = page(&app, json!({ "last": 2 })).await;
-    assert_eq!(pluck(&connection, "slug"), ["james-okafor", "ana-ribeiro"]);
+    assert_eq!(pluck(&connection, "slug"), all[5..]);
     assert_eq!(connection["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(connection["pageInfo"]["hasNextPage"], false);
     assert_eq!(connection["totalCount"], 7);
 
     let res = app.gql(THERAPISTS_UNCOUNTED, json!({ "last": 2 })).await;
-    assert_eq!(
-        pluck(&res.ok()["therapists"], "slug"),
-        ["james-okafor", "ana-ribeiro"]
-    );
+    assert_eq!(pluck(&res.ok()["therapists"], "slug"), all[5..]);
 }
 
 #[tokio::test]
 async fn last_two_before_the_fourth_gives_the_second_and_third() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let before = cursor_of(&app, 4).await;
     let connection = page(&app, json!({ "last": 2, "before": before })).await;
-    assert_eq!(
-        pluck(&connection, "slug"),
-        ["maria-gonzalez", "daniel-kowalski"]
-    );
+    assert_eq!(pluck(&connection, "slug"), all[1..3]);
     assert_eq!(connection["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(connection["pageInfo"]["hasNextPage"], true);
 }
 
 #[tokio::test]
 async fn last_reaching_past_the_start_stops_at_the_first_item() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let before = cursor_of(&app, 3).await;
     let connection = page(&app, json!({ "last": 5, "before": before })).await;
-    assert_eq!(
-        pluck(&connection, "slug"),
-        ["thomas-becker", "maria-gonzalez"]
-    );
+    assert_eq!(pluck(&connection, "slug"), all[..2]);
     assert_eq!(connection["pageInfo"]["hasPreviousPage"], false);
     assert_eq!(connection["pageInfo"]["hasNextPage"], true);
 }
 
 #[tokio::test]
 async fn first_with_before_stops_at_before() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let before = cursor_of(&app, 3).await;
     let connection = page(&app, json!({ "first": 10, "before": before })).await;
-    assert_eq!(
-        pluck(&connection, "slug"),
-        ["thomas-becker", "maria-gonzalez"]
-    );
+    assert_eq!(pluck(&connection, "slug"), all[..2]);
     assert_eq!(connection["pageInfo"]["hasNextPage"], true);
 }
 
 #[tokio::test]
 async fn after_and_before_together_give_the_items_between() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let after = cursor_of(&app, 2).await;
     let before = cursor_of(&app, 6).await;
     let connection = page(&app, json!({ "after": after, "before": before })).await;
-    assert_eq!(
-        pluck(&connection, "slug"),
-        ["daniel-kowalski", "sarah-mitchell", "linh-nguyen"]
-    );
+    assert_eq!(pluck(&connection, "slug"), all[2..5]);
 }
 
 #[tokio::test]
 async fn first_zero_gives_an_empty_page() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     let connection = page(&app, json!({ "first": 0 })).await;
     assert_eq!(connection["nodes"], json!([]));
     assert_eq!(connection["edges"], json!([]));
@@ -224,7 +207,7 @@ async fn first_zero_gives_an_empty_page() {
 
 #[tokio::test]
 async fn after_the_last_item_comes_an_empty_page() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     let after = cursor_of(&app, 7).await;
     let connection = page(&app, json!({ "first": 3, "after": after })).await;
     assert_eq!(connection["nodes"], json!([]));
@@ -234,18 +217,12 @@ async fn after_the_last_item_comes_an_empty_page() {
 
 #[tokio::test]
 async fn by_default_a_page_holds_twenty() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     // Thirty therapists in all.
     for i in 0..23 {
-        app.exec(&format!(
-            "INSERT INTO therapist (slug, first_name, last_name, credentials, title, bio, bio_html, \
-             accepting_new_patients, active, created_at, updated_at) \
-             SELECT 'extra-{i:02}', 'Extra', 'Zz{i:02}', credentials, title, bio, bio_html, \
-             accepting_new_patients, active, created_at, updated_at \
-             FROM therapist WHERE slug = 'thomas-becker'"
-        ))
-        .await;
+        seed_therapist(&app, "Extra", &format!("Zz{i:02}"), &[], &[]).await;
     }
+    app.settle().await;
     let connection = page(&app, json!({})).await;
     assert_eq!(connection["totalCount"], 30);
     assert_eq!(connection["nodes"].as_array().unwrap().len(), 20);
@@ -258,17 +235,17 @@ async fn by_default_a_page_holds_twenty() {
 
 #[tokio::test]
 async fn first_one_hundred_is_allowed() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let connection = page(&app, json!({ "first": 100 })).await;
-    assert_eq!(pluck(&connection, "slug"), ALL);
+    assert_eq!(pluck(&connection, "slug"), all);
     assert_eq!(connection["pageInfo"]["hasNextPage"], false);
     let connection = page(&app, json!({ "last": 100 })).await;
-    assert_eq!(pluck(&connection, "slug"), ALL);
+    assert_eq!(pluck(&connection, "slug"), all);
 }
 
 #[tokio::test]
 async fn first_above_one_hundred_is_bad_user_input_naming_the_limit() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     let res = app.gql(THERAPISTS, json!({ "first": 101 })).await;
     assert_bad_input(&res, "therapists");
     let message = res.errors[0]["message"].as_str().unwrap();
@@ -278,7 +255,7 @@ async fn first_above_one_hundred_is_bad_user_input_naming_the_limit() {
 
 #[tokio::test]
 async fn page_sizes_outside_the_limits_are_bad_user_input() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     for variables in [
         json!({ "first": -1 }),
         json!({ "last": -1 }),
@@ -298,14 +275,14 @@ async fn page_sizes_outside_the_limits_are_bad_user_input() {
 
 #[tokio::test]
 async fn first_and_last_together_are_bad_user_input() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     let res = app.gql(THERAPISTS, json!({ "first": 2, "last": 2 })).await;
     assert_bad_input(&res, "therapists");
 }
 
 #[tokio::test]
 async fn a_malformed_cursor_is_bad_user_input() {
-    let app = TestApp::with_demo().await;
+    let (app, _) = directory().await;
     for variables in [
         json!({ "after": "garbage" }),
         json!({ "before": "garbage" }),
@@ -323,25 +300,34 @@ async fn a_malformed_cursor_is_bad_user_input() {
 
 #[tokio::test]
 async fn a_failed_page_does_not_spoil_the_next_request() {
-    let app = TestApp::with_demo().await;
+    let (app, all) = directory().await;
     let res = app.gql(THERAPISTS, json!({ "first": 101 })).await;
     assert_bad_input(&res, "therapists");
     let connection = page(&app, json!({ "first": 3 })).await;
-    assert_eq!(pluck(&connection, "slug"), ALL[..3]);
+    assert_eq!(pluck(&connection, "slug"), all[..3]);
 }
 
 #[tokio::test]
 async fn articles_page_forward_the_same_way() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // Published one after another, so the blog lists them newest first.
+    let mut articles = Vec::new();
+    for title in [
+        "First Post",
+        "Second Post",
+        "Third Post",
+        "Fourth Post",
+        "Fifth Post",
+    ] {
+        articles.push(seed_article(&app, title, None, &[], true).await.slug);
+    }
+    articles.reverse();
+    // A draft is not paged.
+    seed_article(&app, "Unfinished Post", None, &[], false).await;
+    app.settle().await;
     let res = app.gql(ARTICLES, json!({ "first": 2 })).await;
     let connection = &res.ok()["articles"];
-    assert_eq!(
-        pluck(connection, "slug"),
-        [
-            "medical-massage-vs-spa-massage",
-            "desk-posture-small-changes"
-        ]
-    );
+    assert_eq!(pluck(connection, "slug"), articles[..2]);
     assert_eq!(connection["totalCount"], 5);
     assert_eq!(connection["pageInfo"]["hasNextPage"], true);
     assert_eq!(connection["pageInfo"]["hasPreviousPage"], false);
@@ -351,13 +337,7 @@ async fn articles_page_forward_the_same_way() {
         .gql(ARTICLES, json!({ "first": 2, "after": after }))
         .await;
     let connection = &res.ok()["articles"];
-    assert_eq!(
-        pluck(connection, "slug"),
-        [
-            "returning-to-running-after-an-injury",
-            "what-to-expect-at-your-first-physical-therapy-visit"
-        ]
-    );
+    assert_eq!(pluck(connection, "slug"), articles[2..4]);
     assert_eq!(connection["pageInfo"]["hasNextPage"], true);
     assert_eq!(connection["pageInfo"]["hasPreviousPage"], true);
 
@@ -366,16 +346,14 @@ async fn articles_page_forward_the_same_way() {
         .gql(ARTICLES, json!({ "first": 2, "after": after }))
         .await;
     let connection = &res.ok()["articles"];
-    assert_eq!(
-        pluck(connection, "slug"),
-        ["how-referrals-and-insurance-work"]
-    );
+    assert_eq!(pluck(connection, "slug"), articles[4..]);
     assert_eq!(connection["pageInfo"]["hasNextPage"], false);
 }
 
 #[tokio::test]
 async fn articles_refuse_bad_page_arguments_too() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_article(&app, "First Post", None, &[], true).await;
     let res = app.gql(ARTICLES, json!({ "first": 101 })).await;
     assert_bad_input(&res, "articles");
     let res = app.gql(ARTICLES, json!({ "after": "garbage" })).await;

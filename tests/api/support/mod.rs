@@ -10,4 +10,4 @@ pub mod seed;
 pub mod ws;
 
 pub use app::{GqlResponse, HttpResponse, TestApp, other_instance, pluck};
-pub use seed::{Clinic, Seeded, seed_clinic, seed_clinic_in};
+pub use seed::{Clinic, Directory, Seeded, seed_clinic, seed_clinic_in, seed_directory};

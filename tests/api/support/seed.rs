@@ -402,3 +402,259 @@ pub async fn archive_article(app: &TestApp, article: &Seeded) {
         .await;
     done(&res, "archiveArticle");
 }
+
+/// As [`seed_certification`], with `changes` on top of the
+/// `CreateCertificationInput`.
+pub async fn seed_certification_with(app: &TestApp, name: &str, changes: Value) -> Seeded {
+    let mut input = json!({
+        "name": name,
+        "issuingBody": "Board of Testing",
+        "description": format!("{name}, as the board awards it."),
+    });
+    for (key, value) in changes.as_object().expect("an object") {
+        input[key] = value.clone();
+    }
+    made(
+        app,
+        "createCertification",
+        "certification",
+        "mutation($input: CreateCertificationInput!) { createCertification(input: $input) { certification { id slug } userErrors { field message code } } }",
+        json!({ "input": input }),
+    )
+    .await
+}
+
+/// As [`seed_award`], with `changes` (e.g. `credentialId`, `verified`) on
+/// top of the `AwardCertificationInput`.
+pub async fn seed_award_with(
+    app: &TestApp,
+    therapist: &str,
+    certification: &str,
+    expires_on: Option<NaiveDate>,
+    changes: Value,
+) {
+    let token = app.admin_token().await;
+    let issued_on = Utc::now().date_naive() - Duration::days(365);
+    let mut input = json!({
+        "therapistSlug": therapist,
+        "certificationSlug": certification,
+        "issuedOn": issued_on.to_string(),
+        "expiresOn": expires_on.map(|d| d.to_string()),
+    });
+    for (key, value) in changes.as_object().expect("an object") {
+        input[key] = value.clone();
+    }
+    let res = app
+        .gql_as(
+            &token,
+            "mutation($input: AwardCertificationInput!) { awardCertification(input: $input) { userErrors { field message code } } }",
+            json!({ "input": input }),
+        )
+        .await;
+    done(&res, "awardCertification");
+}
+
+/// A staff directory of seven active therapists, listed (by last then first
+/// name) in the order of [`Directory::all`]:
+///
+/// | therapist | services | locations | languages | certifications |
+/// |---|---|---|---|---|
+/// | Nora Abbott | physical therapy | Westfield | en | myofascial (in 2 years), orthopedic |
+/// | Lucia Bravo | medical massage | Eastgate | en, es | myofascial (never expires), trigger point |
+/// | Adam Cole | physical therapy | Eastgate | en, pl | orthopedic |
+/// | Sarah Dunn | medical massage | Northside, Westfield | en | trigger point |
+/// | Mai Ellis | medical, spa massage | Northside, Westfield | en, vi | myofascial (in 20 days), lymphatic (unverified) |
+/// | Kofi Foster, not taking new patients | physical therapy | Northside | en | orthopedic, trigger point (expired 30 days ago) |
+/// | Ines Garcia | medical, spa massage | Eastgate | en, pt | — |
+///
+/// Only Mai Ellis has a photo. Locations, services and certifications are
+/// made in the alphabetical order of their names.
+#[derive(Clone, Debug)]
+pub struct Directory {
+    pub abbott: Seeded,
+    pub bravo: Seeded,
+    pub cole: Seeded,
+    pub dunn: Seeded,
+    pub ellis: Seeded,
+    pub foster: Seeded,
+    pub garcia: Seeded,
+    pub eastgate: Seeded,
+    pub northside: Seeded,
+    pub westfield: Seeded,
+    pub medical_massage: Seeded,
+    pub physical_therapy: Seeded,
+    pub spa_massage: Seeded,
+    pub lymphatic: Seeded,
+    pub myofascial: Seeded,
+    pub orthopedic: Seeded,
+    pub trigger_point: Seeded,
+}
+
+impl Directory {
+    /// Every therapist's slug, in the directory's order.
+    pub fn all(&self) -> Vec<String> {
+        [
+            &self.abbott,
+            &self.bravo,
+            &self.cole,
+            &self.dunn,
+            &self.ellis,
+            &self.foster,
+            &self.garcia,
+        ]
+        .iter()
+        .map(|t| t.slug.clone())
+        .collect()
+    }
+}
+
+/// Makes a [`Directory`].
+pub async fn seed_directory(app: &TestApp) -> Directory {
+    let open = hours(&WEEKDAYS, "08:00", "18:00");
+    let eastgate = seed_location(app, "Eastgate", "America/Chicago", open.clone()).await;
+    let northside = seed_location(app, "Northside", "America/Denver", open.clone()).await;
+    let westfield = seed_location(app, "Westfield", "America/Denver", open).await;
+    let medical_massage = seed_service(app, "Medical Massage", "CLINICAL").await;
+    let physical_therapy = seed_service(app, "Physical Therapy", "CLINICAL").await;
+    let spa_massage = seed_service(app, "Spa Massage", "RELAXATION").await;
+    let lymphatic = seed_certification(app, "Manual Lymphatic Drainage").await;
+    let myofascial = seed_certification_with(
+        app,
+        "Myofascial Release",
+        json!({ "url": "https://certify.example.com/myofascial-release" }),
+    )
+    .await;
+    let orthopedic = seed_certification(app, "Orthopedic Manual Therapy").await;
+    let trigger_point = seed_certification_with(
+        app,
+        "Trigger Point Therapy",
+        json!({ "issuingBody": "Soft Tissue Education Council" }),
+    )
+    .await;
+
+    let (medical, pt, spa) = (
+        medical_massage.slug.as_str(),
+        physical_therapy.slug.as_str(),
+        spa_massage.slug.as_str(),
+    );
+    let (east, north, west) = (
+        eastgate.slug.as_str(),
+        northside.slug.as_str(),
+        westfield.slug.as_str(),
+    );
+    let speaks = |languages: &[&str]| json!({ "languages": languages });
+    let abbott = seed_therapist_with(app, "Nora", "Abbott", &[pt], &[west], speaks(&["en"])).await;
+    let bravo = seed_therapist_with(
+        app,
+        "Lucia",
+        "Bravo",
+        &[medical],
+        &[east],
+        json!({
+            "languages": ["en", "es"],
+            "bio": "Lucia gives **medical massage** for chronic pain.",
+        }),
+    )
+    .await;
+    let cole = seed_therapist_with(
+        app,
+        "Adam",
+        "Cole",
+        &[pt],
+        &[east],
+        json!({
+            "languages": ["en", "pl"],
+            "credentials": "PT, DPT",
+            "title": "Physical Therapist",
+            "bio": "Adam treats back pain with:\n\n- hands-on manual therapy\n- exercise",
+        }),
+    )
+    .await;
+    let dunn = seed_therapist_with(
+        app,
+        "Sarah",
+        "Dunn",
+        &[medical],
+        &[north, west],
+        speaks(&["en"]),
+    )
+    .await;
+    let ellis = seed_therapist_with(
+        app,
+        "Mai",
+        "Ellis",
+        &[medical, spa],
+        &[north, west],
+        json!({
+            "languages": ["en", "vi"],
+            "photoUrl": "/images/therapists/mai-ellis.jpg",
+        }),
+    )
+    .await;
+    let foster = seed_therapist_with(
+        app,
+        "Kofi",
+        "Foster",
+        &[pt],
+        &[north],
+        json!({
+            "languages": ["en"],
+            "credentials": "PT, DPT",
+            "title": "Physical Therapist",
+            "acceptingNewPatients": false,
+        }),
+    )
+    .await;
+    let garcia = seed_therapist_with(
+        app,
+        "Ines",
+        "Garcia",
+        &[medical, spa],
+        &[east],
+        speaks(&["en", "pt"]),
+    )
+    .await;
+
+    let today = Utc::now().date_naive();
+    let award = |therapist: &Seeded, certification: &Seeded, expires_on: Option<NaiveDate>| {
+        let (therapist, certification) = (therapist.slug.clone(), certification.slug.clone());
+        async move { seed_award(app, &therapist, &certification, expires_on).await }
+    };
+    award(&abbott, &myofascial, Some(today + Duration::days(730))).await;
+    award(&abbott, &orthopedic, None).await;
+    award(&bravo, &myofascial, None).await;
+    award(&bravo, &trigger_point, Some(today + Duration::days(400))).await;
+    award(&cole, &orthopedic, Some(today + Duration::days(500))).await;
+    award(&dunn, &trigger_point, None).await;
+    award(&ellis, &myofascial, Some(today + Duration::days(20))).await;
+    award(&ellis, &lymphatic, Some(today + Duration::days(300))).await;
+    award(&foster, &orthopedic, None).await;
+    seed_award_with(
+        app,
+        &foster.slug,
+        &trigger_point.slug,
+        Some(today - Duration::days(30)),
+        json!({ "credentialId": "TPT-38862", "verified": true }),
+    )
+    .await;
+    app.settle().await;
+    Directory {
+        abbott,
+        bravo,
+        cole,
+        dunn,
+        ellis,
+        foster,
+        garcia,
+        eastgate,
+        northside,
+        westfield,
+        medical_massage,
+        physical_therapy,
+        spa_massage,
+        lymphatic,
+        myofascial,
+        orthopedic,
+        trigger_point,
+    }
+}
