@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::support::seed::seed_blog;
 use crate::support::{TestApp, pluck};
 
 const ARTICLES: &str = r#"
@@ -31,19 +32,6 @@ query ($slug: String!) {
   }
 }"#;
 
-/// The published demo articles, newest first.
-const PUBLISHED: [&str; 5] = [
-    "medical-massage-vs-spa-massage",
-    "desk-posture-small-changes",
-    "returning-to-running-after-an-injury",
-    "what-to-expect-at-your-first-physical-therapy-visit",
-    "how-referrals-and-insurance-work",
-];
-
-const DRAFT: &str = "preparing-for-your-first-sports-massage";
-const SCHEDULED: &str = "gardening-season-without-back-pain";
-const ARCHIVED: &str = "foam-rolling-basics";
-
 /// The slugs of the articles listed with these variables, checking `totalCount` agrees.
 async fn list(app: &TestApp, variables: Value) -> Vec<String> {
     let res = app.gql(ARTICLES, variables.clone()).await;
@@ -64,10 +52,11 @@ async fn article(app: &TestApp, slug: &str) -> Value {
 
 #[tokio::test]
 async fn only_published_articles_are_listed_newest_first() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     let res = app.gql(ARTICLES, json!({})).await;
     let connection = &res.ok()["articles"];
-    assert_eq!(pluck(connection, "slug"), PUBLISHED);
+    assert_eq!(pluck(connection, "slug"), blog.published());
     assert_eq!(connection["totalCount"], 5);
 
     let now = Utc::now();
@@ -89,74 +78,74 @@ async fn only_published_articles_are_listed_newest_first() {
 
 #[tokio::test]
 async fn drafts_scheduled_and_archived_articles_are_never_listed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     for variables in [
         json!({}),
         json!({ "orderBy": "TITLE_ASC" }),
         json!({ "orderBy": "PUBLISHED_AT_ASC" }),
         json!({ "filter": { "tag": "sports" } }),
         json!({ "filter": { "tag": "back-pain" } }),
-        json!({ "filter": { "author": "sarah-mitchell" } }),
-        json!({ "filter": { "author": "thomas-becker" } }),
+        json!({ "filter": { "author": blog.sarah.slug } }),
+        json!({ "filter": { "author": blog.thomas.slug } }),
         json!({ "filter": { "search": "garden" } }),
         json!({ "filter": { "search": "foam" } }),
     ] {
         let slugs = list(&app, variables.clone()).await;
-        for hidden in [DRAFT, SCHEDULED, ARCHIVED] {
-            assert!(
-                !slugs.contains(&hidden.to_owned()),
-                "{hidden} in {variables}"
-            );
+        for hidden in [&blog.draft.slug, &blog.scheduled.slug, &blog.archived.slug] {
+            assert!(!slugs.contains(hidden), "{hidden} in {variables}");
         }
     }
 }
 
 #[tokio::test]
 async fn a_draft_scheduled_or_archived_article_is_null_by_slug() {
-    let app = TestApp::with_demo().await;
-    for slug in [DRAFT, SCHEDULED, ARCHIVED] {
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    for slug in [&blog.draft.slug, &blog.scheduled.slug, &blog.archived.slug] {
         assert!(article(&app, slug).await.is_null(), "{slug}");
     }
 }
 
 #[tokio::test]
 async fn a_published_article_with_a_future_date_stays_hidden_until_then() {
-    let app = TestApp::with_demo().await;
-    // The scheduled demo article is PUBLISHED, but dated a week ahead.
-    assert!(article(&app, SCHEDULED).await.is_null());
-    assert!(!list(&app, json!({})).await.contains(&SCHEDULED.to_owned()));
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    // The scheduled article is PUBLISHED, but dated a week ahead.
+    let scheduled = &blog.scheduled.slug;
+    assert!(article(&app, scheduled).await.is_null());
+    assert!(!list(&app, json!({})).await.contains(scheduled));
 
     // Once its date has come, it shows.
     app.exec(&format!(
         "UPDATE article SET published_at = (SELECT published_at FROM article WHERE slug = '{}') \
-         WHERE slug = '{SCHEDULED}'",
-        PUBLISHED[0]
+         WHERE slug = '{scheduled}'",
+        blog.massage.slug
     ))
     .await;
-    assert_eq!(article(&app, SCHEDULED).await["slug"], SCHEDULED);
-    assert!(list(&app, json!({})).await.contains(&SCHEDULED.to_owned()));
+    assert_eq!(article(&app, scheduled).await["slug"], *scheduled);
+    assert!(list(&app, json!({})).await.contains(scheduled));
 }
 
 #[tokio::test]
 async fn an_unknown_article_slug_is_null_not_an_error() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_blog(&app).await;
     assert!(article(&app, "no-such-article").await.is_null());
 }
 
 #[tokio::test]
 async fn the_tag_filter_lists_published_articles_with_the_tag() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     assert_eq!(
         list(&app, json!({ "filter": { "tag": "massage" } })).await,
-        [
-            "medical-massage-vs-spa-massage",
-            "how-referrals-and-insurance-work"
-        ]
+        [blog.massage.slug.as_str(), blog.insurance.slug.as_str()]
     );
     // Also on the scheduled article, which stays hidden.
     assert_eq!(
         list(&app, json!({ "filter": { "tag": "back-pain" } })).await,
-        ["desk-posture-small-changes"]
+        [blog.posture.slug.as_str()]
     );
     assert!(
         list(&app, json!({ "filter": { "tag": "no-such-tag" } }))
@@ -167,17 +156,15 @@ async fn the_tag_filter_lists_published_articles_with_the_tag() {
 
 #[tokio::test]
 async fn the_author_filter_lists_the_published_articles_of_a_therapist() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     assert_eq!(
-        list(&app, json!({ "filter": { "author": "daniel-kowalski" } })).await,
-        [
-            "desk-posture-small-changes",
-            "how-referrals-and-insurance-work"
-        ]
+        list(&app, json!({ "filter": { "author": blog.daniel.slug } })).await,
+        [blog.posture.slug.as_str(), blog.insurance.slug.as_str()]
     );
     // Her only articles are a draft and an archived one.
     assert!(
-        list(&app, json!({ "filter": { "author": "sarah-mitchell" } }))
+        list(&app, json!({ "filter": { "author": blog.sarah.slug } }))
             .await
             .is_empty()
     );
@@ -190,19 +177,20 @@ async fn the_author_filter_lists_the_published_articles_of_a_therapist() {
 
 #[tokio::test]
 async fn filters_combine_so_that_every_one_must_match() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     assert_eq!(
         list(
             &app,
-            json!({ "filter": { "author": "daniel-kowalski", "tag": "massage" } })
+            json!({ "filter": { "author": blog.daniel.slug, "tag": "massage" } })
         )
         .await,
-        ["how-referrals-and-insurance-work"]
+        [blog.insurance.slug.as_str()]
     );
     assert!(
         list(
             &app,
-            json!({ "filter": { "author": "maria-gonzalez", "tag": "sports" } })
+            json!({ "filter": { "author": blog.maria.slug, "tag": "sports" } })
         )
         .await
         .is_empty()
@@ -211,19 +199,14 @@ async fn filters_combine_so_that_every_one_must_match() {
 
 #[tokio::test]
 async fn search_ignores_case() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     let found = list(&app, json!({ "filter": { "search": "SPA MASSAGE" } })).await;
-    assert!(
-        found.contains(&"medical-massage-vs-spa-massage".to_owned()),
-        "{found:?}"
-    );
+    assert!(found.contains(&blog.massage.slug), "{found:?}");
     // The insurance article mentions "spa massage" in its body.
     assert_eq!(
         found,
-        [
-            "medical-massage-vs-spa-massage",
-            "how-referrals-and-insurance-work"
-        ]
+        [blog.massage.slug.as_str(), blog.insurance.slug.as_str()]
     );
     assert_eq!(
         list(
@@ -231,17 +214,18 @@ async fn search_ignores_case() {
             json!({ "filter": { "search": "myofascial release" } })
         )
         .await,
-        ["medical-massage-vs-spa-massage"]
+        [blog.massage.slug.as_str()]
     );
 }
 
 #[tokio::test]
 async fn search_looks_in_title_summary_and_body() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     // Title.
     assert_eq!(
         list(&app, json!({ "filter": { "search": "Desk Posture" } })).await,
-        ["desk-posture-small-changes"]
+        [blog.posture.slug.as_str()]
     );
     // Summary only.
     assert_eq!(
@@ -250,12 +234,12 @@ async fn search_looks_in_title_summary_and_body() {
             json!({ "filter": { "search": "expensive furniture" } })
         )
         .await,
-        ["desk-posture-small-changes"]
+        [blog.posture.slug.as_str()]
     );
     // Body only.
     assert_eq!(
         list(&app, json!({ "filter": { "search": "walk-run approach" } })).await,
-        ["returning-to-running-after-an-injury"]
+        [blog.running.slug.as_str()]
     );
     assert!(
         list(
@@ -269,17 +253,19 @@ async fn search_looks_in_title_summary_and_body() {
 
 #[tokio::test]
 async fn a_blank_search_lists_everything() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     assert_eq!(
         list(&app, json!({ "filter": { "search": "   " } })).await,
-        PUBLISHED
+        blog.published()
     );
 }
 
 #[tokio::test]
 async fn search_wildcards_match_only_themselves() {
-    let app = TestApp::with_demo().await;
-    // No demo article holds `%`, `_` or `\`.
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    // No article holds `%`, `_` or `\`.
     for text in ["%", "_", "\\", "%%", "_%_"] {
         assert!(
             list(&app, json!({ "filter": { "search": text } }))
@@ -289,27 +275,29 @@ async fn search_wildcards_match_only_themselves() {
         );
     }
 
-    app.exec(
+    app.exec(&format!(
         "UPDATE article SET summary = summary || ' Most people notice a 100% difference.' \
-         WHERE slug = 'desk-posture-small-changes'",
-    )
+         WHERE slug = '{}'",
+        blog.posture.slug
+    ))
     .await;
-    app.exec(
+    app.exec(&format!(
         "UPDATE article SET summary = summary || ' See the file runner_notes.' \
-         WHERE slug = 'returning-to-running-after-an-injury'",
-    )
+         WHERE slug = '{}'",
+        blog.running.slug
+    ))
     .await;
     assert_eq!(
         list(&app, json!({ "filter": { "search": "%" } })).await,
-        ["desk-posture-small-changes"]
+        [blog.posture.slug.as_str()]
     );
     assert_eq!(
         list(&app, json!({ "filter": { "search": "_" } })).await,
-        ["returning-to-running-after-an-injury"]
+        [blog.running.slug.as_str()]
     );
     assert_eq!(
         list(&app, json!({ "filter": { "search": "100%" } })).await,
-        ["desk-posture-small-changes"]
+        [blog.posture.slug.as_str()]
     );
     // `_` is not "any one character": "runner notes" does not match.
     assert!(
@@ -321,17 +309,18 @@ async fn search_wildcards_match_only_themselves() {
 
 #[tokio::test]
 async fn articles_can_be_ordered_by_title() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     let res = app.gql(ARTICLES, json!({ "orderBy": "TITLE_ASC" })).await;
     let connection = &res.ok()["articles"];
     assert_eq!(
         pluck(connection, "slug"),
         [
-            "desk-posture-small-changes",
-            "how-referrals-and-insurance-work",
-            "medical-massage-vs-spa-massage",
-            "returning-to-running-after-an-injury",
-            "what-to-expect-at-your-first-physical-therapy-visit",
+            blog.posture.slug.as_str(),
+            blog.insurance.slug.as_str(),
+            blog.massage.slug.as_str(),
+            blog.running.slug.as_str(),
+            blog.first_visit.slug.as_str(),
         ]
     );
     let titles = pluck(connection, "title");
@@ -342,8 +331,9 @@ async fn articles_can_be_ordered_by_title() {
 
 #[tokio::test]
 async fn articles_can_be_ordered_oldest_first() {
-    let app = TestApp::with_demo().await;
-    let mut oldest_first = PUBLISHED;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    let mut oldest_first = blog.published();
     oldest_first.reverse();
     assert_eq!(
         list(&app, json!({ "orderBy": "PUBLISHED_AT_ASC" })).await,
@@ -351,15 +341,16 @@ async fn articles_can_be_ordered_oldest_first() {
     );
     assert_eq!(
         list(&app, json!({ "orderBy": "PUBLISHED_AT_DESC" })).await,
-        PUBLISHED
+        blog.published()
     );
 }
 
 #[tokio::test]
 async fn an_article_has_safe_html_reading_time_author_and_tags() {
-    let app = TestApp::with_demo().await;
-    let a = article(&app, "medical-massage-vs-spa-massage").await;
-    assert_eq!(a["slug"], "medical-massage-vs-spa-massage");
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    let a = article(&app, &blog.massage.slug).await;
+    assert_eq!(a["slug"], blog.massage.slug);
     assert_eq!(
         a["title"],
         "Medical Massage vs. Spa Massage: What's the Difference?"
@@ -387,7 +378,7 @@ async fn an_article_has_safe_html_reading_time_author_and_tags() {
             .is_ok()
     );
 
-    assert_eq!(a["author"]["slug"], "maria-gonzalez");
+    assert_eq!(a["author"]["slug"], blog.maria.slug);
     assert_eq!(a["author"]["fullName"], "Maria Gonzalez");
     let mut tags = pluck(&a["tags"], "slug");
     tags.sort();
@@ -398,8 +389,9 @@ async fn an_article_has_safe_html_reading_time_author_and_tags() {
 
 #[tokio::test]
 async fn every_listed_article_has_a_reading_time_of_at_least_a_minute() {
-    let app = TestApp::with_demo().await;
-    for slug in PUBLISHED {
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    for slug in blog.published() {
         let a = article(&app, slug).await;
         assert!(a["readingTimeMinutes"].as_i64().unwrap() >= 1, "{slug}");
         assert!(a["bodyHtml"].as_str().unwrap().contains("<h2>"), "{slug}");
@@ -408,8 +400,9 @@ async fn every_listed_article_has_a_reading_time_of_at_least_a_minute() {
 
 #[tokio::test]
 async fn an_article_json_ld_is_a_blog_posting_with_headline_and_author() {
-    let app = TestApp::with_demo().await;
-    let a = article(&app, "desk-posture-small-changes").await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    let a = article(&app, &blog.posture.slug).await;
     let ld = &a["jsonLd"];
     assert_eq!(ld["@context"], "https://schema.org");
     assert_eq!(ld["@type"], "BlogPosting");
@@ -429,37 +422,42 @@ async fn an_article_json_ld_is_a_blog_posting_with_headline_and_author() {
 
 #[tokio::test]
 async fn an_article_whose_author_left_the_directory_has_no_author() {
-    let app = TestApp::with_demo().await;
-    app.exec("UPDATE therapist SET active = false WHERE slug = 'maria-gonzalez'")
-        .await;
-    let a = article(&app, "medical-massage-vs-spa-massage").await;
-    assert_eq!(a["slug"], "medical-massage-vs-spa-massage");
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    app.exec(&format!(
+        "UPDATE therapist SET active = false WHERE slug = '{}'",
+        blog.maria.slug
+    ))
+    .await;
+    let a = article(&app, &blog.massage.slug).await;
+    assert_eq!(a["slug"], blog.massage.slug);
     assert!(a["author"].is_null());
     assert!(a["jsonLd"]["author"].is_null());
 }
 
 #[tokio::test]
 async fn a_former_slug_resolves_to_the_article_under_its_current_slug() {
-    let app = TestApp::with_demo().await;
-    app.exec(
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    app.exec(&format!(
         "INSERT INTO article_slug (slug, article_id) \
-         SELECT 'old-slug', id FROM article WHERE slug = 'medical-massage-vs-spa-massage'",
-    )
+         SELECT 'old-slug', id FROM article WHERE slug = '{}'",
+        blog.massage.slug
+    ))
     .await;
     let a = article(&app, "old-slug").await;
-    assert_eq!(a["slug"], "medical-massage-vs-spa-massage");
-    assert_eq!(
-        a["id"],
-        article(&app, "medical-massage-vs-spa-massage").await["id"]
-    );
+    assert_eq!(a["slug"], blog.massage.slug);
+    assert_eq!(a["id"], article(&app, &blog.massage.slug).await["id"]);
 }
 
 #[tokio::test]
 async fn a_former_slug_of_a_hidden_article_is_null() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
     app.exec(&format!(
         "INSERT INTO article_slug (slug, article_id) \
-         SELECT 'old-draft', id FROM article WHERE slug = '{DRAFT}'"
+         SELECT 'old-draft', id FROM article WHERE slug = '{}'",
+        blog.draft.slug
     ))
     .await;
     assert!(article(&app, "old-draft").await.is_null());

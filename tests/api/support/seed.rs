@@ -658,3 +658,204 @@ pub async fn seed_directory(app: &TestApp) -> Directory {
         trigger_point,
     }
 }
+
+/// A small blog, by three therapists: five published articles (newest
+/// first: `massage`, `posture`, `running`, `first_visit`, `insurance`), a
+/// `draft`, one `scheduled` a week ahead and one `archived`. Every body has
+/// `##` headings; no text holds `%`, `_` or `\`.
+///
+/// | article       | author | tags              |
+/// |---------------|--------|-------------------|
+/// | `massage`     | maria  | Massage, Insurance |
+/// | `posture`     | daniel | Back Pain, Posture |
+/// | `running`     | thomas | Sports, Running    |
+/// | `first_visit` | maria  | Physical Therapy   |
+/// | `insurance`   | daniel | Massage, Insurance |
+/// | `draft`       | sarah  | Sports             |
+/// | `scheduled`   | thomas | Back Pain          |
+/// | `archived`    | sarah  | Sports             |
+#[derive(Clone, Debug)]
+pub struct Blog {
+    pub massage: Seeded,
+    pub posture: Seeded,
+    pub running: Seeded,
+    pub first_visit: Seeded,
+    pub insurance: Seeded,
+    pub draft: Seeded,
+    pub scheduled: Seeded,
+    pub archived: Seeded,
+    pub maria: Seeded,
+    pub daniel: Seeded,
+    pub thomas: Seeded,
+    pub sarah: Seeded,
+}
+
+impl Blog {
+    /// The slugs of the published articles, newest first.
+    pub fn published(&self) -> [&str; 5] {
+        [
+            &self.massage.slug,
+            &self.posture.slug,
+            &self.running.slug,
+            &self.first_visit.slug,
+            &self.insurance.slug,
+        ]
+    }
+}
+
+/// An article as `input` (a `CreateArticleInput`) has it, published now when `publish`.
+async fn seed_article_as(app: &TestApp, input: Value, publish: bool) -> Seeded {
+    let article = made(
+        app,
+        "createArticle",
+        "article",
+        "mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id slug } userErrors { field message code } } }",
+        json!({ "input": input }),
+    )
+    .await;
+    if publish {
+        let token = app.admin_token().await;
+        let res = app
+            .gql_as(
+                &token,
+                "mutation($id: ID!) { publishArticle(id: $id) { userErrors { field message code } } }",
+                json!({ "id": article.id }),
+            )
+            .await;
+        done(&res, "publishArticle");
+    }
+    article
+}
+
+/// Makes a [`Blog`].
+pub async fn seed_blog(app: &TestApp) -> Blog {
+    let maria = seed_therapist(app, "Maria", "Gonzalez", &[], &[]).await;
+    let daniel = seed_therapist(app, "Daniel", "Kowalski", &[], &[]).await;
+    let thomas = seed_therapist(app, "Thomas", "Becker", &[], &[]).await;
+    let sarah = seed_therapist(app, "Sarah", "Mitchell", &[], &[]).await;
+    let article = |title: &str, summary: &str, body: &str, author: &Seeded, tags: &[&str]| {
+        json!({
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "authorSlug": author.slug,
+            "tags": tags,
+        })
+    };
+    // Published oldest first, so that the last is the newest.
+    let insurance = seed_article_as(
+        app,
+        article(
+            "How Referrals and Insurance Work",
+            "What a referral is and when insurance pays for a visit.",
+            "## Referrals\n\nA doctor's referral lets a plan pay for medical massage. \
+             It does not cover a spa massage.\n\n## Insurance\n\nBring your card.",
+            &daniel,
+            &["Massage", "Insurance"],
+        ),
+        true,
+    )
+    .await;
+    let first_visit = seed_article_as(
+        app,
+        article(
+            "What to Expect at Your First Physical Therapy Visit",
+            "The questions, the tests and the plan of a first visit.",
+            "## Before you come\n\nWear loose clothes.\n\n## The visit\n\nWe ask, test and plan.",
+            &maria,
+            &["Physical Therapy"],
+        ),
+        true,
+    )
+    .await;
+    let running = seed_article_as(
+        app,
+        article(
+            "Returning to Running After an Injury",
+            "How to run again without getting hurt again.",
+            "## Start slowly\n\nA walk-run approach lets tissue adapt.\n\n## Listen\n\nPain is a signal.",
+            &thomas,
+            &["Sports", "Running"],
+        ),
+        true,
+    )
+    .await;
+    let posture = seed_article_as(
+        app,
+        article(
+            "Desk Posture: Small Changes",
+            "Small changes at your desk help more than expensive furniture.",
+            "## Your screen\n\nRaise it to eye level.\n\n## Your chair\n\nSit back and move often.",
+            &daniel,
+            &["Back Pain", "Posture"],
+        ),
+        true,
+    )
+    .await;
+    let massage = seed_article_as(
+        app,
+        article(
+            "Medical Massage vs. Spa Massage: What's the Difference?",
+            "Two kinds of massage, for two different needs.",
+            "## Two massages\n\nA medical massage treats a condition; a spa massage relaxes.\n\n\
+             ## Techniques\n\n**Myofascial Release** loosens tight tissue.",
+            &maria,
+            &["Massage", "Insurance"],
+        ),
+        true,
+    )
+    .await;
+    let draft = seed_article_as(
+        app,
+        article(
+            "Preparing for Your First Sports Massage",
+            "What to do before a sports massage.",
+            "## Before\n\nDrink water.",
+            &sarah,
+            &["Sports"],
+        ),
+        false,
+    )
+    .await;
+    let scheduled = seed_article_as(
+        app,
+        article(
+            "Gardening Season Without Back Pain",
+            "Dig the garden, spare the back.",
+            "## Lift well\n\nBend your knees in the garden.",
+            &thomas,
+            &["Back Pain"],
+        ),
+        false,
+    )
+    .await;
+    schedule_article(app, &scheduled, Utc::now() + Duration::days(7)).await;
+    let archived = seed_article_as(
+        app,
+        article(
+            "Foam Rolling Basics",
+            "How to use a foam roller.",
+            "## Roll slowly\n\nFoam rolling eases tight muscles.",
+            &sarah,
+            &["Sports"],
+        ),
+        true,
+    )
+    .await;
+    archive_article(app, &archived).await;
+    app.settle().await;
+    Blog {
+        massage,
+        posture,
+        running,
+        first_visit,
+        insurance,
+        draft,
+        scheduled,
+        archived,
+        maria,
+        daniel,
+        thomas,
+        sarah,
+    }
+}
