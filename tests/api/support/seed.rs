@@ -211,32 +211,14 @@ pub async fn seed_article(
     tags: &[&str],
     publish: bool,
 ) -> Seeded {
-    let article = made(
-        app,
-        "createArticle",
-        "article",
-        "mutation($input: CreateArticleInput!) { createArticle(input: $input) { article { id slug } userErrors { field message code } } }",
-        json!({ "input": {
-            "title": title,
-            "summary": format!("What {title} is about."),
-            "body": format!("# {title}\n\nSome words about {title}."),
-            "authorSlug": author,
-            "tags": tags,
-        } }),
-    )
-    .await;
-    if publish {
-        let token = app.admin_token().await;
-        let res = app
-            .gql_as(
-                &token,
-                "mutation($id: ID!) { publishArticle(id: $id) { userErrors { field message code } } }",
-                json!({ "id": article.id }),
-            )
-            .await;
-        done(&res, "publishArticle");
-    }
-    article
+    let input = json!({
+        "title": title,
+        "summary": format!("What {title} is about."),
+        "body": format!("# {title}\n\nSome words about {title}."),
+        "authorSlug": author,
+        "tags": tags,
+    });
+    seed_article_as(app, input, publish).await
 }
 
 /// Sets up the clinic's own details under `name`.
@@ -338,18 +320,7 @@ pub async fn set_therapist_locations(app: &TestApp, therapist: &Seeded, location
 
 /// A certification named `name` that therapists can hold.
 pub async fn seed_certification(app: &TestApp, name: &str) -> Seeded {
-    made(
-        app,
-        "createCertification",
-        "certification",
-        "mutation($input: CreateCertificationInput!) { createCertification(input: $input) { certification { id slug } userErrors { field message code } } }",
-        json!({ "input": {
-            "name": name,
-            "issuingBody": "Board of Testing",
-            "description": format!("{name}, as the board awards it."),
-        } }),
-    )
-    .await
+    seed_certification_with(app, name, json!({})).await
 }
 
 /// Awards `certification` to `therapist` (slugs), issued a year ago and
@@ -360,21 +331,7 @@ pub async fn seed_award(
     certification: &str,
     expires_on: Option<NaiveDate>,
 ) {
-    let token = app.admin_token().await;
-    let issued_on = Utc::now().date_naive() - Duration::days(365);
-    let res = app
-        .gql_as(
-            &token,
-            "mutation($input: AwardCertificationInput!) { awardCertification(input: $input) { userErrors { field message code } } }",
-            json!({ "input": {
-                "therapistSlug": therapist,
-                "certificationSlug": certification,
-                "issuedOn": issued_on.to_string(),
-                "expiresOn": expires_on.map(|d| d.to_string()),
-            } }),
-        )
-        .await;
-    done(&res, "awardCertification");
+    seed_award_with(app, therapist, certification, expires_on, json!({})).await;
 }
 
 /// Schedules `article` to be published at `at`.
