@@ -5,6 +5,7 @@ use clinic_api::auth::Role;
 use entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
+use std::sync::atomic::Ordering;
 
 use super::app::TestApp;
 pub use super::seed::done;
@@ -64,9 +65,26 @@ pub fn expected(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The audit trail as (action, subject), oldest first.
-pub async fn audit_trail(app: &TestApp) -> Vec<(String, String)> {
+/// From here on, the audit checks see only what is written later: call it
+/// once the builders have made the test's world (they write audit events too).
+pub async fn mark_audit_trail(app: &TestApp) {
+    let last = audit_event::Entity::find()
+        .order_by_desc(audit_event::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .map_or(0, |e| e.id);
+    app.audit_mark.store(last, Ordering::SeqCst);
+}
+
+fn since_mark(app: &TestApp) -> sea_orm::Select<audit_event::Entity> {
     audit_event::Entity::find()
+        .filter(audit_event::Column::Id.gt(app.audit_mark.load(Ordering::SeqCst)))
+}
+
+/// The audit trail since [`mark_audit_trail`] as (action, subject), oldest first.
+pub async fn audit_trail(app: &TestApp) -> Vec<(String, String)> {
+    since_mark(app)
         .order_by_asc(audit_event::Column::Id)
         .all(&app.db)
         .await
@@ -83,7 +101,7 @@ pub async fn assert_audited(app: &TestApp, entries: &[(&str, String)]) {
         .map(|(a, s)| ((*a).to_owned(), s.clone()))
         .collect();
     assert_eq!(audit_trail(app).await, want);
-    let anonymous = audit_event::Entity::find()
+    let anonymous = since_mark(app)
         .filter(audit_event::Column::StaffId.is_null())
         .count(&app.db)
         .await

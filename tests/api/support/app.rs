@@ -1,7 +1,7 @@
 //! `TestApp`: the router over a fresh, migrated database, and ways to talk to it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::body::Body;
@@ -67,6 +67,9 @@ pub struct TestApp {
     statements: Arc<AtomicUsize>,
     /// An ADMIN's token for the builders, made when first needed.
     admin: std::sync::OnceLock<String>,
+    /// The last audit event written while the test built its world; the
+    /// audit checks look only at what came after.
+    pub audit_mark: AtomicI32,
     // Holds the SQLite file until the test ends.
     _dir: Option<tempfile::TempDir>,
 }
@@ -111,6 +114,7 @@ impl TestApp {
             url,
             statements,
             admin: std::sync::OnceLock::new(),
+            audit_mark: AtomicI32::new(0),
             _dir: dir,
         }
     }
