@@ -8,10 +8,14 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::support::admin::{
-    assert_audited, assert_only_admins_may, audit_trail, done, expected, global_id, problems,
-    subject,
+    assert_audited, assert_only_admins_may, audit_trail, done, expected, mark_audit_trail,
+    problems, subject,
 };
-use crate::support::{TestApp, pluck};
+use crate::support::seed::{
+    WEEKDAYS, hours, seed_award, seed_award_with, seed_certification, seed_location, seed_service,
+    seed_therapist, seed_therapist_with,
+};
+use crate::support::{Seeded, TestApp, pluck};
 
 const USER_ERRORS: &str = "userErrors { field message code }";
 
@@ -129,9 +133,38 @@ fn new_therapist() -> Value {
     })
 }
 
+/// A location named `name`, open on weekdays.
+async fn location(app: &TestApp, name: &str) -> Seeded {
+    seed_location(
+        app,
+        name,
+        "America/Chicago",
+        hours(&WEEKDAYS, "08:00", "18:00"),
+    )
+    .await
+}
+
+/// The test's world is made: news of its writes has arrived, and the audit
+/// checks look only at what comes next.
+async fn built(app: &TestApp) {
+    app.settle().await;
+    mark_audit_trail(app).await;
+}
+
 #[tokio::test]
 async fn an_admin_creates_a_therapist_whom_the_directory_then_lists() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // Someone who speaks Portuguese, but not pt-BR.
+    seed_therapist_with(
+        &app,
+        "Ana",
+        "Ribeiro",
+        &[],
+        &[],
+        json!({ "languages": ["en", "pt"] }),
+    )
+    .await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let res = app
         .gql_as(
@@ -165,7 +198,9 @@ async fn an_admin_creates_a_therapist_whom_the_directory_then_lists() {
 
 #[tokio::test]
 async fn a_namesake_gets_a_numbered_slug_and_a_chosen_slug_must_be_free() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let mut input = new_therapist();
     input["firstName"] = json!("María");
@@ -179,11 +214,11 @@ async fn a_namesake_gets_a_numbered_slug_and_a_chosen_slug_must_be_free() {
         .await;
     assert_eq!(
         done(&res, "createTherapist")["therapist"]["slug"],
-        "maria-gonzalez-2"
+        format!("{}-2", maria.slug)
     );
 
     let rows = therapist_rows(&app).await;
-    input["slug"] = json!("maria-gonzalez");
+    input["slug"] = json!(maria.slug);
     let res = app
         .gql_as(&admin, &create_therapist(), json!({ "input": input }))
         .await;
@@ -196,7 +231,7 @@ async fn a_namesake_gets_a_numbered_slug_and_a_chosen_slug_must_be_free() {
 
 #[tokio::test]
 async fn a_bad_therapist_is_refused_with_every_problem_at_once_and_nothing_is_stored() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let admin = app.token_for(Role::Admin).await;
     let rows = therapist_rows(&app).await;
     let input = json!({
@@ -232,9 +267,25 @@ async fn a_bad_therapist_is_refused_with_every_problem_at_once_and_nothing_is_st
 
 #[tokio::test]
 async fn an_update_changes_only_the_fields_given() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    let maria = seed_therapist_with(
+        &app,
+        "Maria",
+        "Gonzalez",
+        &[&medical.slug],
+        &[],
+        json!({
+            "photoUrl": "/images/therapists/maria-gonzalez.jpg",
+            "languages": ["en", "es"],
+        }),
+    )
+    .await;
+    seed_award(&app, &maria.slug, &trigger.slug, None).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let before = therapist(&app, "maria-gonzalez").await;
+    let before = therapist(&app, &maria.slug).await;
     let input = json!({
         "title": "Senior Medical Massage Therapist",
         "photoUrl": null,
@@ -266,7 +317,7 @@ async fn an_update_changes_only_the_fields_given() {
     ] {
         assert_eq!(updated[unchanged], before[unchanged], "{unchanged}");
     }
-    assert_eq!(therapist(&app, "maria-gonzalez").await, Value::Null);
+    assert_eq!(therapist(&app, &maria.slug).await, Value::Null);
     assert_eq!(therapist(&app, "maria-g").await, *updated);
 
     // A root-relative photo path is fine; the bio is rendered again.
@@ -294,10 +345,12 @@ async fn an_update_changes_only_the_fields_given() {
 
 #[tokio::test]
 async fn an_unknown_id_is_not_found_and_the_input_is_still_checked() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // A service's id names something, but not a therapist.
+    let service = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let service_id = global_id(&app, "service", "medical-massage").await;
-    for id in [service_id.as_str(), "nope", "VGhlcmFwaXN0Ojk5OTk"] {
+    for id in [service.id.as_str(), "nope", "VGhlcmFwaXN0Ojk5OTk"] {
         let res = app
             .gql_as(
                 &admin,
@@ -323,49 +376,48 @@ async fn an_unknown_id_is_not_found_and_the_input_is_still_checked() {
 
 #[tokio::test]
 async fn a_deactivated_therapist_leaves_the_directory_and_what_their_location_offered() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let loop_ = location(&app, "Chicago Loop").await;
+    let highlands = location(&app, "Denver Highlands").await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let spa = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    let ana = seed_therapist(
+        &app,
+        "Ana",
+        "Ribeiro",
+        &[&spa.slug, &medical.slug],
+        &[&loop_.slug],
+    )
+    .await;
+    seed_therapist(&app, "Maria", "Gonzalez", &[&medical.slug], &[&loop_.slug]).await;
+    seed_therapist(&app, "Linh", "Nguyen", &[&spa.slug], &[&highlands.slug]).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let ana = global_id(&app, "therapist", "ana-ribeiro").await;
     // Ana is the only therapist offering spa massage at the Loop.
-    assert!(
-        offered_at(&app, "chicago-loop")
-            .await
-            .contains(&"spa-massage".to_owned())
-    );
+    assert!(offered_at(&app, &loop_.slug).await.contains(&spa.slug));
 
     let res = app
-        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana }))
+        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana.id }))
         .await;
     let payload = &done(&res, "deactivateTherapist")["therapist"];
     assert_eq!(payload["active"], false);
-    assert_eq!(therapist(&app, "ana-ribeiro").await, Value::Null);
-    assert!(
-        !directory_slugs(&app, json!(null))
-            .await
-            .contains(&"ana-ribeiro".to_owned())
-    );
-    assert_eq!(
-        offered_at(&app, "chicago-loop").await,
-        [
-            "medical-massage",
-            "physical-therapy-evaluation",
-            "manual-therapy",
-            "sports-massage"
-        ]
-    );
+    assert_eq!(therapist(&app, &ana.slug).await, Value::Null);
+    assert!(!directory_slugs(&app, json!(null)).await.contains(&ana.slug));
+    // Maria still offers medical massage there.
+    assert_eq!(offered_at(&app, &loop_.slug).await, [medical.slug.as_str()]);
     let res = app
         .gql(
-            r#"{ service(slug: "spa-massage") { locations { slug } } }"#,
-            json!({}),
+            "query($slug: String!) { service(slug: $slug) { locations { slug } } }",
+            json!({ "slug": spa.slug }),
         )
         .await;
     assert_eq!(
         pluck(&res.ok()["service"]["locations"], "slug"),
-        ["denver-highlands", "boulder"]
+        [highlands.slug.as_str()]
     );
     // Again: nothing more to do, and no error, so a retry is safe.
     let res = app
-        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana }))
+        .gql_as(&admin, &deactivate_therapist(), json!({ "id": ana.id }))
         .await;
     done(&res, "deactivateTherapist");
 
@@ -374,17 +426,13 @@ async fn a_deactivated_therapist_leaves_the_directory_and_what_their_location_of
         .gql_as(
             &admin,
             &update_therapist(),
-            json!({ "id": ana, "input": { "active": true } }),
+            json!({ "id": ana.id, "input": { "active": true } }),
         )
         .await;
     assert_eq!(done(&res, "updateTherapist")["therapist"]["active"], true);
-    assert_eq!(therapist(&app, "ana-ribeiro").await["slug"], "ana-ribeiro");
-    assert!(
-        offered_at(&app, "chicago-loop")
-            .await
-            .contains(&"spa-massage".to_owned())
-    );
-    let ana_subject = subject(&json!(ana));
+    assert_eq!(therapist(&app, &ana.slug).await["slug"], ana.slug);
+    assert!(offered_at(&app, &loop_.slug).await.contains(&spa.slug));
+    let ana_subject = subject(&json!(ana.id));
     assert_audited(
         &app,
         &[
@@ -398,50 +446,61 @@ async fn a_deactivated_therapist_leaves_the_directory_and_what_their_location_of
 
 #[tokio::test]
 async fn setting_a_therapists_services_changes_what_their_location_offers() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let loop_ = location(&app, "Chicago Loop").await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let spa = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    let sports = seed_service(&app, "Sports Massage", "CLINICAL").await;
+    let maria = seed_therapist(
+        &app,
+        "Maria",
+        "Gonzalez",
+        &[&medical.slug, &sports.slug],
+        &[&loop_.slug],
+    )
+    .await;
+    let ana = seed_therapist(
+        &app,
+        "Ana",
+        "Ribeiro",
+        &[&spa.slug, &medical.slug],
+        &[&loop_.slug],
+    )
+    .await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let maria = global_id(&app, "therapist", "maria-gonzalez").await;
-    assert!(
-        offered_at(&app, "chicago-loop")
-            .await
-            .contains(&"sports-massage".to_owned())
-    );
+    assert!(offered_at(&app, &loop_.slug).await.contains(&sports.slug));
 
     let res = app
         .gql_as(
             &admin,
             &set_services(),
-            json!({ "id": maria, "slugs": ["spa-massage", "medical-massage", "spa-massage"] }),
+            json!({ "id": maria.id, "slugs": [spa.slug, medical.slug, spa.slug] }),
         )
         .await;
     let updated = &done(&res, "setTherapistServices")["therapist"];
     assert_eq!(
         pluck(&updated["services"], "slug"),
-        ["medical-massage", "spa-massage"]
+        [medical.slug.as_str(), spa.slug.as_str()]
     );
     // Maria was the only one offering sports massage at the Loop; Ana still
     // offers medical massage there.
     assert_eq!(
-        offered_at(&app, "chicago-loop").await,
-        [
-            "medical-massage",
-            "spa-massage",
-            "physical-therapy-evaluation",
-            "manual-therapy"
-        ]
+        offered_at(&app, &loop_.slug).await,
+        [medical.slug.as_str(), spa.slug.as_str()]
     );
     assert_eq!(
-        directory_slugs(
-            &app,
-            json!({ "service": "spa-massage", "location": "chicago-loop" })
-        )
-        .await,
-        ["maria-gonzalez", "ana-ribeiro"]
+        directory_slugs(&app, json!({ "service": spa.slug, "location": loop_.slug })).await,
+        [maria.slug.as_str(), ana.slug.as_str()]
     );
 
     // An empty list takes every service away.
     let res = app
-        .gql_as(&admin, &set_services(), json!({ "id": maria, "slugs": [] }))
+        .gql_as(
+            &admin,
+            &set_services(),
+            json!({ "id": maria.id, "slugs": [] }),
+        )
         .await;
     assert_eq!(
         done(&res, "setTherapistServices")["therapist"]["services"],
@@ -450,8 +509,8 @@ async fn setting_a_therapists_services_changes_what_their_location_offers() {
     assert_audited(
         &app,
         &[
-            ("setTherapistServices", subject(&json!(maria))),
-            ("setTherapistServices", subject(&json!(maria))),
+            ("setTherapistServices", subject(&json!(maria.id))),
+            ("setTherapistServices", subject(&json!(maria.id))),
         ],
     )
     .await;
@@ -459,19 +518,35 @@ async fn setting_a_therapists_services_changes_what_their_location_offers() {
 
 #[tokio::test]
 async fn unknown_or_retired_services_are_reported_by_index_and_nothing_changes() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let loop_ = location(&app, "Chicago Loop").await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let physical_therapy = seed_service(&app, "Physical Therapy", "CLINICAL").await;
+    let sports = seed_service(&app, "Sports Massage", "CLINICAL").await;
+    let daniel = seed_therapist(
+        &app,
+        "Daniel",
+        "Kowalski",
+        &[&physical_therapy.slug],
+        &[&loop_.slug],
+    )
+    .await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    app.exec("UPDATE service SET active = false WHERE slug = 'sports-massage'")
-        .await;
-    let before = therapist(&app, "daniel-kowalski").await;
-    let offered = offered_at(&app, "chicago-loop").await;
+    app.exec(&format!(
+        "UPDATE service SET active = false WHERE slug = '{}'",
+        sports.slug
+    ))
+    .await;
+    let before = therapist(&app, &daniel.slug).await;
+    let offered = offered_at(&app, &loop_.slug).await;
     let res = app
         .gql_as(
             &admin,
             &set_services(),
             json!({
                 "id": before["id"],
-                "slugs": ["medical-massage", "dry-needling", "sports-massage", " "],
+                "slugs": [medical.slug, "dry-needling", sports.slug, " "],
             }),
         )
         .await;
@@ -485,14 +560,28 @@ async fn unknown_or_retired_services_are_reported_by_index_and_nothing_changes()
             ("serviceSlugs.2", "INVALID_STATE"),
         ])
     );
-    assert_eq!(therapist(&app, "daniel-kowalski").await, before);
-    assert_eq!(offered_at(&app, "chicago-loop").await, offered);
+    assert_eq!(therapist(&app, &daniel.slug).await, before);
+    assert_eq!(offered_at(&app, &loop_.slug).await, offered);
     assert!(audit_trail(&app).await.is_empty());
 }
 
 #[tokio::test]
 async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let loop_ = location(&app, "Chicago Loop").await;
+    let boulder = location(&app, "Boulder").await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let physical_therapy = seed_service(&app, "Physical Therapy", "CLINICAL").await;
+    seed_therapist(&app, "Maria", "Gonzalez", &[&medical.slug], &[&loop_.slug]).await;
+    let daniel = seed_therapist(
+        &app,
+        "Daniel",
+        "Kowalski",
+        &[&physical_therapy.slug],
+        &[&loop_.slug],
+    )
+    .await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let res = app
         .gql_as(
@@ -508,30 +597,26 @@ async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
         )
         .await;
     let evanston = done(&res, "createLocation")["location"]["id"].clone();
-    let daniel = global_id(&app, "therapist", "daniel-kowalski").await;
     assert_eq!(offered_at(&app, "evanston").await, Vec::<String>::new());
 
     let res = app
         .gql_as(
             &admin,
             &set_locations(),
-            json!({ "id": daniel, "slugs": ["evanston"] }),
+            json!({ "id": daniel.id, "slugs": ["evanston"] }),
         )
         .await;
     let updated = &done(&res, "setTherapistLocations")["therapist"];
     assert_eq!(pluck(&updated["locations"], "slug"), ["evanston"]);
     // Daniel was the Loop's only physical therapist.
-    assert_eq!(
-        offered_at(&app, "chicago-loop").await,
-        ["medical-massage", "spa-massage", "sports-massage"]
-    );
+    assert_eq!(offered_at(&app, &loop_.slug).await, [medical.slug.as_str()]);
     assert_eq!(
         offered_at(&app, "evanston").await,
-        ["physical-therapy-evaluation", "manual-therapy"]
+        [physical_therapy.slug.as_str()]
     );
     assert_eq!(
         directory_slugs(&app, json!({ "location": "evanston" })).await,
-        ["daniel-kowalski"]
+        [daniel.slug.as_str()]
     );
 
     // Unknown slugs: named by index, nothing moves.
@@ -539,7 +624,7 @@ async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
         .gql_as(
             &admin,
             &set_locations(),
-            json!({ "id": daniel, "slugs": ["boulder", "atlantis", "chicago-loop"] }),
+            json!({ "id": daniel.id, "slugs": [boulder.slug, "atlantis", loop_.slug] }),
         )
         .await;
     assert_eq!(
@@ -547,17 +632,14 @@ async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
         expected(&[("locationSlugs.1", "NOT_FOUND")])
     );
     assert_eq!(
-        pluck(
-            &therapist(&app, "daniel-kowalski").await["locations"],
-            "slug"
-        ),
+        pluck(&therapist(&app, &daniel.slug).await["locations"], "slug"),
         ["evanston"]
     );
     assert_audited(
         &app,
         &[
             ("createLocation", subject(&evanston)),
-            ("setTherapistLocations", subject(&json!(daniel))),
+            ("setTherapistLocations", subject(&json!(daniel.id))),
         ],
     )
     .await;
@@ -565,7 +647,7 @@ async fn moving_a_therapist_changes_what_the_locations_left_and_joined_offer() {
 
 #[tokio::test]
 async fn an_admin_creates_and_updates_a_certification() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let admin = app.token_for(Role::Admin).await;
     let input = json!({
         "name": "Dry Needling",
@@ -615,14 +697,17 @@ async fn an_admin_creates_and_updates_a_certification() {
 
 #[tokio::test]
 async fn a_bad_certification_is_refused_with_every_problem_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let myofascial = seed_certification(&app, "Myofascial Release").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let input = json!({
         "name": "",
         "issuingBody": "Somebody",
         "description": " ",
         "url": "ftp://example.com/x",
-        "slug": "myofascial-release",
+        "slug": myofascial.slug,
     });
     let res = app
         .gql_as(&admin, &create_certification(), json!({ "input": input }))
@@ -636,20 +721,23 @@ async fn a_bad_certification_is_refused_with_every_problem_at_once() {
             ("input.slug", "TAKEN"),
         ])
     );
-    let trigger = global_id(&app, "certification", "trigger-point-therapy").await;
     let res = app
         .gql_as(
             &admin,
             &update_certification(),
-            json!({ "id": trigger, "input": { "slug": "myofascial-release" } }),
+            json!({ "id": trigger.id, "input": { "slug": myofascial.slug } }),
         )
         .await;
     assert_eq!(
         problems(&res.ok()["updateCertification"]),
         expected(&[("input.slug", "TAKEN")])
     );
+    // Only the two made above.
     let res = app.gql("{ certifications { slug } }", json!({})).await;
-    assert_eq!(res.ok()["certifications"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        pluck(&res.ok()["certifications"], "slug"),
+        [myofascial.slug.as_str(), trigger.slug.as_str()]
+    );
     assert!(audit_trail(&app).await.is_empty());
 }
 
@@ -674,39 +762,40 @@ fn award(therapist: &str, certification: &str, issued: i64, expires: Option<i64>
 
 #[tokio::test]
 async fn an_award_shows_on_the_therapist_and_among_the_holders() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let lymphatic = seed_certification(&app, "Manual Lymphatic Drainage").await;
+    let myofascial = seed_certification(&app, "Myofascial Release").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    let linh = seed_therapist(&app, "Linh", "Nguyen", &[], &[]).await;
+    seed_award(&app, &maria.slug, &trigger.slug, None).await;
+    seed_award(&app, &maria.slug, &myofascial.slug, None).await;
+    seed_award(&app, &linh.slug, &lymphatic.slug, None).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let input = award(
-        "maria-gonzalez",
-        "manual-lymphatic-drainage",
-        -10,
-        Some(720),
-    );
+    let input = award(&maria.slug, &lymphatic.slug, -10, Some(720));
     let res = app
         .gql_as(&admin, &award_certification(), json!({ "input": input }))
         .await;
     let awarded = &done(&res, "awardCertification")["therapistCertification"];
-    assert_eq!(awarded["slug"], "manual-lymphatic-drainage");
-    assert_eq!(awarded["therapist"]["slug"], "maria-gonzalez");
+    assert_eq!(awarded["slug"], json!(lymphatic.slug));
+    assert_eq!(awarded["therapist"]["slug"], json!(maria.slug));
     assert_eq!(awarded["issuedOn"], input["issuedOn"]);
     assert_eq!(awarded["expiresOn"], input["expiresOn"]);
     assert_eq!(awarded["credentialId"], "MLD-9001");
     assert_eq!(awarded["status"], "ACTIVE");
 
-    let maria = therapist(&app, "maria-gonzalez").await;
+    let held = therapist(&app, &maria.slug).await;
     assert_eq!(
-        pluck(&maria["certifications"], "slug"),
+        pluck(&held["certifications"], "slug"),
         [
-            "manual-lymphatic-drainage",
-            "myofascial-release",
-            "trigger-point-therapy"
+            lymphatic.slug.as_str(),
+            myofascial.slug.as_str(),
+            trigger.slug.as_str()
         ]
     );
     let res = app
-        .gql(
-            CERTIFICATION,
-            json!({ "slug": "manual-lymphatic-drainage" }),
-        )
+        .gql(CERTIFICATION, json!({ "slug": lymphatic.slug }))
         .await;
     let holders: Vec<String> = res.ok()["certification"]["holders"]
         .as_array()
@@ -714,24 +803,35 @@ async fn an_award_shows_on_the_therapist_and_among_the_holders() {
         .iter()
         .map(|h| h["therapist"]["slug"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(holders, ["maria-gonzalez", "linh-nguyen"]);
+    assert_eq!(holders, [maria.slug.as_str(), linh.slug.as_str()]);
     assert_eq!(
-        directory_slugs(
-            &app,
-            json!({ "certification": "manual-lymphatic-drainage" })
-        )
-        .await,
-        ["maria-gonzalez", "linh-nguyen"]
+        directory_slugs(&app, json!({ "certification": lymphatic.slug })).await,
+        [maria.slug.as_str(), linh.slug.as_str()]
     );
-    assert_audited(&app, &[("awardCertification", subject(&maria["id"]))]).await;
+    assert_audited(&app, &[("awardCertification", subject(&held["id"]))]).await;
 }
 
 #[tokio::test]
 async fn awarding_a_held_certification_again_renews_it() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let orthopedic = seed_certification(&app, "Orthopedic Manual Therapy").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    let james = seed_therapist(&app, "James", "Okafor", &[], &[]).await;
+    seed_award(&app, &maria.slug, &trigger.slug, None).await;
+    seed_award(&app, &james.slug, &orthopedic.slug, None).await;
+    seed_award_with(
+        &app,
+        &james.slug,
+        &trigger.slug,
+        Some(Utc::now().date_naive() - Days::new(30)),
+        json!({ "credentialId": "TPT-38862", "verified": true }),
+    )
+    .await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     // James's trigger point certification expired 30 days ago.
-    let mut input = award("james-okafor", "trigger-point-therapy", -5, None);
+    let mut input = award(&james.slug, &trigger.slug, -5, None);
     input["credentialId"] = json!(null);
     input["verified"] = json!(false);
     let res = app
@@ -743,39 +843,45 @@ async fn awarding_a_held_certification_again_renews_it() {
     assert_eq!(renewed["credentialId"], Value::Null);
     assert_eq!(renewed["verified"], false);
 
-    let james = therapist(&app, "james-okafor").await;
-    let held: Vec<&Value> = james["certifications"]
+    let held_by_james = therapist(&app, &james.slug).await;
+    let held: Vec<&Value> = held_by_james["certifications"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["slug"] == "trigger-point-therapy")
+        .filter(|c| c["slug"] == json!(trigger.slug))
         .collect();
     assert_eq!(held.len(), 1, "held once, with the new dates");
     assert_eq!(held[0]["issuedOn"], input["issuedOn"]);
-    let james_id = clinic_api::graphql::ids::decode_as("Therapist", james["id"].as_str().unwrap());
+    let james_id = clinic_api::graphql::ids::decode_as("Therapist", &james.id);
     let rows = therapist_certification::Entity::find()
         .filter(therapist_certification::Column::TherapistId.eq(james_id.unwrap()))
         .count(&app.db)
         .await
         .unwrap();
+    // The renewed award and the orthopedic one.
     assert_eq!(rows, 2);
     assert_eq!(
-        directory_slugs(&app, json!({ "certification": "trigger-point-therapy" })).await,
-        ["maria-gonzalez", "sarah-mitchell", "james-okafor"]
+        directory_slugs(&app, json!({ "certification": trigger.slug })).await,
+        [maria.slug.as_str(), james.slug.as_str()]
     );
 }
 
 #[tokio::test]
 async fn an_award_must_expire_after_it_is_issued_and_name_what_exists() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let prenatal = seed_certification(&app, "Prenatal Massage").await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    let ana = seed_therapist(&app, "Ana", "Ribeiro", &[], &[]).await;
+    seed_award(&app, &ana.slug, &prenatal.slug, None).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let cases = [
         (
-            award("maria-gonzalez", "prenatal-massage", -10, Some(-10)),
+            award(&maria.slug, &prenatal.slug, -10, Some(-10)),
             expected(&[("input.expiresOn", "OUT_OF_RANGE")]),
         ),
         (
-            award("maria-gonzalez", "prenatal-massage", 30, Some(400)),
+            award(&maria.slug, &prenatal.slug, 30, Some(400)),
             expected(&[("input.issuedOn", "OUT_OF_RANGE")]),
         ),
         (
@@ -795,8 +901,9 @@ async fn an_award_must_expire_after_it_is_issued_and_name_what_exists() {
         assert_eq!(payload["therapistCertification"], Value::Null);
         assert_eq!(problems(payload), want, "{input}");
     }
+    // Ana's award alone.
     let res = app
-        .gql(CERTIFICATION, json!({ "slug": "prenatal-massage" }))
+        .gql(CERTIFICATION, json!({ "slug": prenatal.slug }))
         .await;
     assert_eq!(
         pluck(&res.ok()["certification"]["holders"], "slug").len(),
@@ -807,26 +914,34 @@ async fn an_award_must_expire_after_it_is_issued_and_name_what_exists() {
 
 #[tokio::test]
 async fn revoking_a_certification_removes_the_award() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let myofascial = seed_certification(&app, "Myofascial Release").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    let sarah = seed_therapist(&app, "Sarah", "Mitchell", &[], &[]).await;
+    seed_award(&app, &maria.slug, &trigger.slug, None).await;
+    seed_award(&app, &maria.slug, &myofascial.slug, None).await;
+    seed_award(&app, &sarah.slug, &trigger.slug, None).await;
+    built(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let vars = json!({ "therapist": "maria-gonzalez", "certification": "trigger-point-therapy" });
+    let vars = json!({ "therapist": maria.slug, "certification": trigger.slug });
     let res = app
         .gql_as(&admin, &revoke_certification(), vars.clone())
         .await;
-    let maria = &done(&res, "revokeCertification")["therapist"];
+    let revoked = &done(&res, "revokeCertification")["therapist"];
     assert_eq!(
-        pluck(&maria["certifications"], "slug"),
-        ["myofascial-release"]
+        pluck(&revoked["certifications"], "slug"),
+        [myofascial.slug.as_str()]
     );
     assert_eq!(
         pluck(
-            &therapist(&app, "maria-gonzalez").await["certifications"],
+            &therapist(&app, &maria.slug).await["certifications"],
             "slug"
         ),
-        ["myofascial-release"]
+        [myofascial.slug.as_str()]
     );
     let res = app
-        .gql(CERTIFICATION, json!({ "slug": "trigger-point-therapy" }))
+        .gql(CERTIFICATION, json!({ "slug": trigger.slug }))
         .await;
     let holders: Vec<&str> = res.ok()["certification"]["holders"]
         .as_array()
@@ -834,7 +949,7 @@ async fn revoking_a_certification_removes_the_award() {
         .iter()
         .map(|h| h["therapist"]["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(holders, ["sarah-mitchell"]);
+    assert_eq!(holders, [sarah.slug.as_str()]);
 
     // Not held any more; unknown slugs are named.
     let res = app.gql_as(&admin, &revoke_certification(), vars).await;
@@ -856,14 +971,20 @@ async fn revoking_a_certification_removes_the_award() {
             ("certificationSlug", "NOT_FOUND")
         ])
     );
-    assert_audited(&app, &[("revokeCertification", subject(&maria["id"]))]).await;
+    assert_audited(&app, &[("revokeCertification", subject(&revoked["id"]))]).await;
 }
 
 #[tokio::test]
 async fn only_admins_may_change_the_directory() {
-    let app = TestApp::with_demo().await;
-    let maria = global_id(&app, "therapist", "maria-gonzalez").await;
-    let myofascial = global_id(&app, "certification", "myofascial-release").await;
+    let app = TestApp::empty().await;
+    let boulder = location(&app, "Boulder").await;
+    let spa = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    let myofascial = seed_certification(&app, "Myofascial Release").await;
+    let prenatal = seed_certification(&app, "Prenatal Massage").await;
+    let trigger = seed_certification(&app, "Trigger Point Therapy").await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    seed_award(&app, &maria.slug, &trigger.slug, None).await;
+    built(&app).await;
     let cases = [
         (
             "createTherapist",
@@ -873,22 +994,22 @@ async fn only_admins_may_change_the_directory() {
         (
             "updateTherapist",
             update_therapist(),
-            json!({ "id": maria, "input": { "title": "Owner" } }),
+            json!({ "id": maria.id, "input": { "title": "Owner" } }),
         ),
         (
             "deactivateTherapist",
             deactivate_therapist(),
-            json!({ "id": maria }),
+            json!({ "id": maria.id }),
         ),
         (
             "setTherapistServices",
             set_services(),
-            json!({ "id": maria, "slugs": ["spa-massage"] }),
+            json!({ "id": maria.id, "slugs": [spa.slug] }),
         ),
         (
             "setTherapistLocations",
             set_locations(),
-            json!({ "id": maria, "slugs": ["boulder"] }),
+            json!({ "id": maria.id, "slugs": [boulder.slug] }),
         ),
         (
             "createCertification",
@@ -898,17 +1019,17 @@ async fn only_admins_may_change_the_directory() {
         (
             "updateCertification",
             update_certification(),
-            json!({ "id": myofascial, "input": { "name": "MFR" } }),
+            json!({ "id": myofascial.id, "input": { "name": "MFR" } }),
         ),
         (
             "awardCertification",
             award_certification(),
-            json!({ "input": award("maria-gonzalez", "prenatal-massage", -1, None) }),
+            json!({ "input": award(&maria.slug, &prenatal.slug, -1, None) }),
         ),
         (
             "revokeCertification",
             revoke_certification(),
-            json!({ "therapist": "maria-gonzalez", "certification": "trigger-point-therapy" }),
+            json!({ "therapist": maria.slug, "certification": trigger.slug }),
         ),
     ];
     assert_only_admins_may(&app, &cases).await;
