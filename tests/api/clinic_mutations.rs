@@ -1,17 +1,20 @@
 //! Managing the clinic (ADMIN only): services, locations with their hours and
 //! closures, and the organization's own details.
 
-use chrono::{Days, Utc};
+use chrono::{Days, NaiveDate, Utc, Weekday};
 use clinic_api::auth::Role;
 use entity::{location, opening_hours, organization, service};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 use crate::support::admin::{
-    assert_audited, assert_only_admins_may, audit_trail, done, expected, global_id, problems,
-    subject,
+    assert_audited, assert_only_admins_may, audit_trail, done, expected, mark_audit_trail,
+    problems, subject,
 };
-use crate::support::{TestApp, pluck};
+use crate::support::seed::{
+    WEEKDAYS, hours, seed_closure, seed_location, seed_organization, seed_service, seed_therapist,
+};
+use crate::support::{Seeded, TestApp, pluck};
 
 const USER_ERRORS: &str = "userErrors { field message code }";
 
@@ -122,20 +125,44 @@ fn new_location() -> Value {
     })
 }
 
-/// `today` plus `days` (negative: before), as `YYYY-MM-DD`.
-fn day(days: i64) -> String {
+/// `today` plus `days` (negative: before).
+fn date(days: i64) -> NaiveDate {
     let today = Utc::now().date_naive();
-    let date = if days >= 0 {
+    if days >= 0 {
         today + Days::new(days.unsigned_abs())
     } else {
         today - Days::new(days.unsigned_abs())
-    };
-    date.to_string()
+    }
+}
+
+/// `today` plus `days` (negative: before), as `YYYY-MM-DD`.
+fn day(days: i64) -> String {
+    date(days).to_string()
+}
+
+/// A location in `time_zone` open on weekdays, 09:00–17:00.
+async fn seed_open_location(app: &TestApp, name: &str, time_zone: &str) -> Seeded {
+    seed_location(app, name, time_zone, hours(&WEEKDAYS, "09:00", "17:00")).await
+}
+
+/// Puts `location` on the map at `latitude`, `longitude`.
+async fn place_on_map(app: &TestApp, location: &Seeded, latitude: f64, longitude: f64) {
+    let token = app.admin_token().await;
+    let res = app
+        .gql_as(
+            &token,
+            &update_location(),
+            json!({ "id": location.id, "input": { "geo": { "latitude": latitude, "longitude": longitude } } }),
+        )
+        .await;
+    done(&res, "updateLocation");
 }
 
 #[tokio::test]
 async fn an_admin_creates_a_service_the_public_list_then_shows() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let existing = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let res = app
         .gql_as(&admin, &create_service(), json!({ "input": new_service() }))
@@ -152,8 +179,8 @@ async fn an_admin_creates_a_service_the_public_list_then_shows() {
     );
     assert_eq!(public_service(&app, "dry-needling").await, *created);
     assert_eq!(
-        service_slugs(&app).await.last().map(String::as_str),
-        Some("dry-needling"),
+        service_slugs(&app).await,
+        [existing.slug.as_str(), "dry-needling"],
         "new services come last"
     );
     assert_audited(&app, &[("createService", subject(&created["id"]))]).await;
@@ -161,12 +188,14 @@ async fn an_admin_creates_a_service_the_public_list_then_shows() {
 
 #[tokio::test]
 async fn a_bad_service_is_refused_with_every_problem_at_once() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let spa = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let mut input = new_service();
     input["name"] = json!("");
     input["durationsMinutes"] = json!([0, 60, 481, -5]);
-    input["slug"] = json!("spa-massage");
+    input["slug"] = json!(spa.slug);
     let res = app
         .gql_as(&admin, &create_service(), json!({ "input": input }))
         .await;
@@ -191,15 +220,33 @@ async fn a_bad_service_is_refused_with_every_problem_at_once() {
         problems(&res.ok()["createService"]),
         expected(&[("input.durationsMinutes", "REQUIRED")])
     );
-    assert_eq!(service::Entity::find().count(&app.db).await.unwrap(), 5);
+    assert_eq!(
+        service::Entity::find().count(&app.db).await.unwrap(),
+        1,
+        "only the one seeded"
+    );
     assert!(audit_trail(&app).await.is_empty());
 }
 
 #[tokio::test]
 async fn a_retired_service_leaves_every_public_list_until_it_is_offered_again() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // One therapist offers a clinical and a spa massage at two locations.
+    let downtown = seed_open_location(&app, "Downtown", "America/Chicago").await;
+    let uptown = seed_open_location(&app, "Uptown", "America/Chicago").await;
+    let medical = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let spa_service = seed_service(&app, "Spa Massage", "RELAXATION").await;
+    let therapist = seed_therapist(
+        &app,
+        "Ana",
+        "Ribeiro",
+        &[&spa_service.slug, &medical.slug],
+        &[&downtown.slug, &uptown.slug],
+    )
+    .await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let spa = global_id(&app, "service", "spa-massage").await;
+    let spa = spa_service.id.clone();
     let res = app
         .gql_as(
             &admin,
@@ -211,7 +258,7 @@ async fn a_retired_service_leaves_every_public_list_until_it_is_offered_again() 
     assert_eq!(updated["name"], "Relaxation Massage");
     assert_eq!(updated["durationsMinutes"], json!([90]));
     assert_eq!(updated["kind"], "RELAXATION", "unchanged");
-    assert_eq!(public_service(&app, "spa-massage").await, *updated);
+    assert_eq!(public_service(&app, &spa_service.slug).await, *updated);
 
     let res = app
         .gql_as(
@@ -221,31 +268,23 @@ async fn a_retired_service_leaves_every_public_list_until_it_is_offered_again() 
         )
         .await;
     assert_eq!(done(&res, "updateService")["service"]["active"], false);
-    assert_eq!(public_service(&app, "spa-massage").await, Value::Null);
-    assert!(
-        !service_slugs(&app)
-            .await
-            .contains(&"spa-massage".to_owned())
-    );
+    assert_eq!(public_service(&app, &spa_service.slug).await, Value::Null);
+    assert!(!service_slugs(&app).await.contains(&spa_service.slug));
     let res = app
         .gql(
-            r#"{ location(slug: "chicago-loop") { services { slug } }
-                 therapist(slug: "ana-ribeiro") { services { slug } } }"#,
-            json!({}),
+            r#"query($location: String!, $therapist: String!) {
+                 location(slug: $location) { services { slug } }
+                 therapist(slug: $therapist) { services { slug } } }"#,
+            json!({ "location": downtown.slug, "therapist": therapist.slug }),
         )
         .await;
     assert_eq!(
         pluck(&res.ok()["location"]["services"], "slug"),
-        [
-            "medical-massage",
-            "physical-therapy-evaluation",
-            "manual-therapy",
-            "sports-massage"
-        ]
+        [medical.slug.as_str()]
     );
     assert_eq!(
         pluck(&res.data["therapist"]["services"], "slug"),
-        ["medical-massage"]
+        [medical.slug.as_str()]
     );
 
     let res = app
@@ -258,10 +297,10 @@ async fn a_retired_service_leaves_every_public_list_until_it_is_offered_again() 
     done(&res, "updateService");
     assert_eq!(
         pluck(
-            &public_service(&app, "spa-massage").await["locations"],
+            &public_service(&app, &spa_service.slug).await["locations"],
             "slug"
         ),
-        ["chicago-loop", "denver-highlands", "boulder"],
+        [downtown.slug.as_str(), uptown.slug.as_str()],
         "its links come back with it"
     );
     let spa_subject = subject(&json!(spa));
@@ -278,7 +317,9 @@ async fn a_retired_service_leaves_every_public_list_until_it_is_offered_again() 
 
 #[tokio::test]
 async fn an_admin_creates_a_location_with_its_address_phone_and_place_on_the_map() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let existing = seed_open_location(&app, "Chicago Loop", "America/Chicago").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let res = app
         .gql_as(
@@ -301,7 +342,7 @@ async fn an_admin_creates_a_location_with_its_address_phone_and_place_on_the_map
     let res = app.gql("{ locations { slug } }", json!({})).await;
     assert_eq!(
         pluck(&res.ok()["locations"], "slug"),
-        ["chicago-loop", "denver-highlands", "boulder", "evanston"]
+        [existing.slug.as_str(), "evanston"]
     );
     // Without geo, and with a name taken: a numbered slug.
     let mut input = new_location();
@@ -324,11 +365,13 @@ async fn an_admin_creates_a_location_with_its_address_phone_and_place_on_the_map
 
 #[tokio::test]
 async fn a_bad_location_is_refused_with_every_problem_at_once_and_nothing_is_stored() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let boulder = seed_open_location(&app, "Boulder", "America/Denver").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let input = json!({
         "name": "Evanston",
-        "slug": "boulder",
+        "slug": boulder.slug,
         "address": { "street": " ", "city": "Evanston", "region": "", "postalCode": "", "country": "USA" },
         "timeZone": "Mars/Olympus_Mons",
         "phone": { "display": "(847) 555-0100", "e164": "847-555-0100" },
@@ -353,15 +396,33 @@ async fn a_bad_location_is_refused_with_every_problem_at_once_and_nothing_is_sto
             ("input.slug", "TAKEN"),
         ])
     );
-    assert_eq!(location::Entity::find().count(&app.db).await.unwrap(), 3);
+    assert_eq!(
+        location::Entity::find().count(&app.db).await.unwrap(),
+        1,
+        "only the one seeded"
+    );
     assert!(audit_trail(&app).await.is_empty());
 }
 
 #[tokio::test]
 async fn an_update_of_a_location_changes_only_the_fields_given() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // A location with something in every field the update leaves alone, and
+    // another whose slug is taken.
+    let boulder = seed_open_location(&app, "Boulder", "America/Denver").await;
+    place_on_map(&app, &boulder, 40.0165, -105.2770).await;
+    seed_closure(&app, &boulder, date(5), "Floor maintenance").await;
+    let service = seed_service(&app, "Medical Massage", "CLINICAL").await;
+    let therapist =
+        seed_therapist(&app, "Linh", "Nguyen", &[&service.slug], &[&boulder.slug]).await;
+    let denver = seed_open_location(&app, "Denver Highlands", "America/Denver").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let before = public_location(&app, "boulder").await;
+    let before = public_location(&app, &boulder.slug).await;
+    assert_ne!(before["geo"], Value::Null, "on the map before");
+    for filled in ["openingHours", "closures", "services"] {
+        assert_ne!(before[filled], json!([]), "{filled}");
+    }
     let input = json!({
         "name": "Boulder Canyon",
         "address": { "street": "1900 Canyon Boulevard", "city": "Boulder", "region": "CO", "postalCode": "80302", "country": "US" },
@@ -390,13 +451,13 @@ async fn an_update_of_a_location_changes_only_the_fields_given() {
     ] {
         assert_eq!(updated[unchanged], before[unchanged], "{unchanged}");
     }
-    assert_eq!(public_location(&app, "boulder").await, *updated);
+    assert_eq!(public_location(&app, &boulder.slug).await, *updated);
 
     let res = app
         .gql_as(
             &admin,
             &update_location(),
-            json!({ "id": before["id"], "input": { "timeZone": "Mountain Time", "slug": "denver-highlands" } }),
+            json!({ "id": before["id"], "input": { "timeZone": "Mountain Time", "slug": denver.slug } }),
         )
         .await;
     assert_eq!(
@@ -410,22 +471,24 @@ async fn an_update_of_a_location_changes_only_the_fields_given() {
         .gql_as(
             &admin,
             &update_location(),
-            json!({ "id": global_id(&app, "therapist", "maria-gonzalez").await, "input": {} }),
+            json!({ "id": therapist.id, "input": {} }),
         )
         .await;
     assert_eq!(
         problems(&res.ok()["updateLocation"]),
         expected(&[("id", "NOT_FOUND")])
     );
-    assert_eq!(public_location(&app, "boulder").await, *updated);
+    assert_eq!(public_location(&app, &boulder.slug).await, *updated);
     assert_audited(&app, &[("updateLocation", subject(&before["id"]))]).await;
 }
 
 #[tokio::test]
 async fn opening_hours_are_replaced_by_the_week_given() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let location = seed_open_location(&app, "Boulder", "America/Denver").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let boulder = global_id(&app, "location", "boulder").await;
+    let boulder = location.id.clone();
     let hours = json!([
         { "weekday": "SATURDAY", "opens": "09:00", "closes": "13:00" },
         { "weekday": "MONDAY", "opens": "13:00", "closes": "18:30" },
@@ -451,7 +514,10 @@ async fn opening_hours_are_replaced_by_the_week_given() {
         done(&res, "setOpeningHours")["location"]["openingHours"],
         week
     );
-    assert_eq!(public_location(&app, "boulder").await["openingHours"], week);
+    assert_eq!(
+        public_location(&app, &location.slug).await["openingHours"],
+        week
+    );
 
     // An empty week closes every day.
     let res = app
@@ -477,10 +543,17 @@ async fn opening_hours_are_replaced_by_the_week_given() {
 
 #[tokio::test]
 async fn bad_opening_hours_are_reported_by_index_and_the_old_week_stays() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let mut week = hours(&[Weekday::Mon, Weekday::Tue], "08:00", "18:00");
+    week.extend(hours(&[Weekday::Wed], "08:00", "12:00"));
+    week.extend(hours(&[Weekday::Wed], "13:00", "18:00"));
+    week.extend(hours(&[Weekday::Thu, Weekday::Fri], "08:00", "16:00"));
+    let highlands = seed_location(&app, "Denver Highlands", "America/Denver", week.clone()).await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let denver = global_id(&app, "location", "denver-highlands").await;
-    let before = public_location(&app, "denver-highlands").await["openingHours"].clone();
+    let denver = highlands.id.clone();
+    let before = public_location(&app, &highlands.slug).await["openingHours"].clone();
+    assert_eq!(before.as_array().map(Vec::len), Some(week.len()));
     let hours = json!([
         { "weekday": "MONDAY", "opens": "08:00", "closes": "12:00" },
         { "weekday": "MONDAY", "opens": "8am", "closes": "24:00" },
@@ -519,21 +592,26 @@ async fn bad_opening_hours_are_reported_by_index_and_the_old_week_stays() {
         expected(&[("locationId", "NOT_FOUND")])
     );
     assert_eq!(
-        public_location(&app, "denver-highlands").await["openingHours"],
+        public_location(&app, &highlands.slug).await["openingHours"],
         before
     );
     assert_eq!(
         opening_hours::Entity::find().count(&app.db).await.unwrap(),
-        17
+        week.len() as u64,
+        "the seeded week, no more"
     );
     assert!(audit_trail(&app).await.is_empty());
 }
 
 #[tokio::test]
 async fn closures_are_added_from_today_on_and_removed() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let chicago = seed_open_location(&app, "Chicago Loop", "America/Chicago").await;
+    seed_closure(&app, &chicago, date(12), "Staff training day").await;
+    seed_closure(&app, &chicago, date(45), "Holiday closure").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
-    let loop_id = global_id(&app, "location", "chicago-loop").await;
+    let loop_id = chicago.id.clone();
     let date = day(20);
     let vars = json!({ "id": loop_id, "date": date, "reason": "  Inventory  " });
     let res = app.gql_as(&admin, &add_closure(), vars.clone()).await;
@@ -546,7 +624,7 @@ async fn closures_are_added_from_today_on_and_removed() {
         "{closures}"
     );
     assert_eq!(
-        public_location(&app, "chicago-loop").await["closures"],
+        public_location(&app, &chicago.slug).await["closures"],
         *closures
     );
 
@@ -615,7 +693,9 @@ async fn closures_are_added_from_today_on_and_removed() {
 
 #[tokio::test]
 async fn an_admin_updates_the_organization_and_bad_details_change_nothing() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    seed_organization(&app, "Physical Therapy First").await;
+    mark_audit_trail(&app).await;
     let admin = app.token_for(Role::Admin).await;
     let before = public_organization(&app).await;
     let input = json!({
@@ -716,9 +796,13 @@ async fn the_first_update_of_the_organization_sets_it_up_and_needs_every_field()
 
 #[tokio::test]
 async fn only_admins_may_change_the_clinic() {
-    let app = TestApp::with_demo().await;
-    let spa = global_id(&app, "service", "spa-massage").await;
-    let boulder = global_id(&app, "location", "boulder").await;
+    let app = TestApp::empty().await;
+    seed_organization(&app, "Physical Therapy First").await;
+    let spa = seed_service(&app, "Spa Massage", "RELAXATION").await.id;
+    let location = seed_open_location(&app, "Boulder", "America/Denver").await;
+    seed_closure(&app, &location, date(5), "Floor maintenance").await;
+    mark_audit_trail(&app).await;
+    let boulder = location.id.clone();
     let cases = [
         (
             "createService",
