@@ -7,6 +7,9 @@ use entity::{article, article_slug, article_tag, audit_event, staff, tag};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
+use crate::support::seed::{
+    archive_article, schedule_article, seed_article, seed_blog, seed_therapist,
+};
 use crate::support::{GqlResponse, TestApp, pluck};
 
 macro_rules! fields {
@@ -52,12 +55,6 @@ const ARTICLES: &str = r#"
 query ($filter: ArticleFilter) {
   articles(first: 100, filter: $filter) { totalCount nodes { slug status } }
 }"#;
-
-/// Demo articles in each state.
-const PUBLISHED: &str = "medical-massage-vs-spa-massage";
-const DRAFT: &str = "preparing-for-your-first-sports-massage";
-const SCHEDULED: &str = "gardening-season-without-back-pain";
-const ARCHIVED: &str = "foam-rolling-basics";
 
 /// The mutation's name in a document, e.g. `createArticle`.
 fn name_of(document: &str) -> &str {
@@ -185,7 +182,8 @@ async fn row(app: &TestApp, slug: &str) -> article::Model {
 
 #[tokio::test]
 async fn editors_and_admins_write_publish_and_delete_articles_as_the_public_sees() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
     for (n, role) in [Role::Editor, Role::Admin].into_iter().enumerate() {
         let token = app.token_for(role).await;
         let title = format!("Ice or Heat {n}?");
@@ -196,7 +194,7 @@ async fn editors_and_admins_write_publish_and_delete_articles_as_the_public_sees
                 "title": title,
                 "summary": "Which one, when.",
                 "body": "## Ice first\n\nUse **ice** for a fresh injury.\n\n<script>alert(1)</script>",
-                "authorSlug": "maria-gonzalez",
+                "authorSlug": maria.slug,
                 "tags": ["Recovery"],
             }),
         )
@@ -207,7 +205,7 @@ async fn editors_and_admins_write_publish_and_delete_articles_as_the_public_sees
         assert_eq!(created["title"], title.as_str());
         assert_eq!(created["status"], "DRAFT");
         assert_eq!(created["publishedAt"], Value::Null);
-        assert_eq!(created["author"]["slug"], "maria-gonzalez");
+        assert_eq!(created["author"]["slug"], maria.slug.as_str());
         assert_eq!(
             created["tags"],
             json!([{ "slug": "recovery", "name": "Recovery" }])
@@ -231,7 +229,7 @@ async fn editors_and_admins_write_publish_and_delete_articles_as_the_public_sees
         assert_eq!(updated["summary"], "Ice, then heat.");
         assert_eq!(updated["readingTimeMinutes"], 3);
         assert_eq!(updated["title"], title.as_str(), "left out, left as it was");
-        assert_eq!(updated["author"]["slug"], "maria-gonzalez");
+        assert_eq!(updated["author"]["slug"], maria.slug.as_str());
         assert!(public(&app, &slug).await.is_null());
 
         let before = Utc::now();
@@ -295,11 +293,15 @@ async fn editors_and_admins_write_publish_and_delete_articles_as_the_public_sees
 
 #[tokio::test]
 async fn front_desk_is_forbidden_anonymous_is_unauthenticated_and_nothing_changes() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let draft_article =
+        seed_article(&app, "Before a Sports Massage", None, &["Sports"], false).await;
+    let published_article =
+        seed_article(&app, "Medical or Spa Massage", None, &["Massage"], true).await;
     let editor = app.token_for(Role::Editor).await;
     let front_desk = app.token_for(Role::FrontDesk).await;
-    let draft = preview(&app, &editor, DRAFT).await["id"].clone();
-    let published = preview(&app, &editor, PUBLISHED).await["id"].clone();
+    let draft = json!(draft_article.id);
+    let published = json!(published_article.id);
     let before = snapshot(&app).await;
 
     let attempts = [
@@ -323,14 +325,26 @@ async fn front_desk_is_forbidden_anonymous_is_unauthenticated_and_nothing_change
     }
 
     assert_eq!(snapshot(&app).await, before);
-    assert_eq!(preview(&app, &editor, DRAFT).await["status"], "DRAFT");
-    assert_eq!(public(&app, PUBLISHED).await["slug"], PUBLISHED);
+    assert_eq!(
+        preview(&app, &editor, &draft_article.slug).await["status"],
+        "DRAFT"
+    );
+    assert_eq!(
+        public(&app, &published_article.slug).await["slug"],
+        published_article.slug.as_str()
+    );
     assert!(preview(&app, &editor, "not-allowed").await.is_null());
 }
 
 #[tokio::test]
 async fn a_slug_is_made_from_the_title_unique_among_current_and_former_slugs() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let published = seed_article(&app, "Medical or Spa Massage", None, &[], true).await;
+    let foam_title = "Foam Rolling Basics";
+    let foam = seed_article(&app, foam_title, None, &[], true).await;
+    archive_article(&app, &foam).await;
+    let desk_title = "Desk Posture: Small Changes";
+    let desk = seed_article(&app, desk_title, None, &[], true).await;
     let token = app.token_for(Role::Editor).await;
 
     let first = create(&app, &token, json!({ "title": "Ice or Heat?" })).await;
@@ -340,20 +354,20 @@ async fn a_slug_is_made_from_the_title_unique_among_current_and_former_slugs() {
     assert_eq!(second["slug"], "ice-or-heat-2");
     assert_eq!(third["slug"], "ice-or-heat-3");
 
-    // Taken by a demo article (archived, but its slug is still its own).
-    let foam = create(&app, &token, json!({ "title": "Foam Rolling Basics" })).await;
-    assert_eq!(foam["slug"], "foam-rolling-basics-2");
+    // Taken by an archived article (its slug is still its own).
+    let foam_again = create(&app, &token, json!({ "title": foam_title })).await;
+    assert_eq!(foam_again["slug"], format!("{}-2", foam.slug).as_str());
 
     // A former slug is not reused either: old links must keep their article.
-    let desk = preview(&app, &token, "desk-posture-small-changes").await;
-    update(&app, &token, &desk["id"], json!({ "slug": "desk-posture" })).await;
-    let again = create(
+    update(
         &app,
         &token,
-        json!({ "title": "Desk Posture: Small Changes" }),
+        &json!(desk.id),
+        json!({ "slug": "desk-posture" }),
     )
     .await;
-    assert_eq!(again["slug"], "desk-posture-small-changes-2");
+    let again = create(&app, &token, json!({ "title": desk_title })).await;
+    assert_eq!(again["slug"], format!("{}-2", desk.slug).as_str());
 
     // Never longer than a slug may be, suffix included.
     let long_title = "Stretching ".repeat(18);
@@ -387,8 +401,9 @@ async fn a_slug_is_made_from_the_title_unique_among_current_and_former_slugs() {
     assert_eq!(chosen["slug"], "my-chosen-slug");
     for (slug, code) in [
         ("my-chosen-slug", "TAKEN"),
-        (PUBLISHED, "TAKEN"),
-        ("desk-posture-small-changes", "TAKEN"),
+        (published.slug.as_str(), "TAKEN"),
+        // Desk's former slug.
+        (desk.slug.as_str(), "TAKEN"),
         ("Not A Slug", "INVALID_FORMAT"),
         ("-edge-", "INVALID_FORMAT"),
     ] {
@@ -412,7 +427,7 @@ async fn a_slug_is_made_from_the_title_unique_among_current_and_former_slugs() {
 
 #[tokio::test]
 async fn a_draft_slug_follows_its_title_until_the_article_is_first_published() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let token = app.token_for(Role::Editor).await;
     let created = create(&app, &token, json!({ "title": "First Working Title" })).await;
     let id = created["id"].clone();
@@ -469,9 +484,20 @@ async fn a_draft_slug_follows_its_title_until_the_article_is_first_published() {
 
 #[tokio::test]
 async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let live = seed_article(
+        &app,
+        "Medical Massage vs. Spa Massage",
+        None,
+        &["Massage", "Insurance"],
+        true,
+    )
+    .await;
+    // Another article, sharing a tag with it.
+    let draft = seed_article(&app, "Massage After a Marathon", None, &["Massage"], false).await;
     let token = app.token_for(Role::Editor).await;
-    let id = preview(&app, &token, PUBLISHED).await["id"].clone();
+    let published = live.slug.as_str();
+    let id = json!(live.id);
 
     let renamed = update(
         &app,
@@ -482,7 +508,7 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
     .await;
     assert_eq!(renamed["slug"], "medical-vs-spa-massage");
     assert_eq!(
-        public(&app, PUBLISHED).await["slug"],
+        public(&app, published).await["slug"],
         "medical-vs-spa-massage"
     );
     assert_eq!(public(&app, "medical-vs-spa-massage").await["id"], id);
@@ -491,15 +517,15 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
         listed.contains(&"medical-vs-spa-massage".to_owned()),
         "{listed:?}"
     );
-    assert!(!listed.contains(&PUBLISHED.to_owned()), "{listed:?}");
+    assert!(!listed.contains(&published.to_owned()), "{listed:?}");
 
     // No other article may take the old slug.
-    let other = preview(&app, &token, DRAFT).await["id"].clone();
+    let other = json!(draft.id);
     let res = app
         .gql_as(
             &token,
             UPDATE,
-            json!({ "id": other, "input": { "slug": PUBLISHED } }),
+            json!({ "id": other, "input": { "slug": published } }),
         )
         .await;
     assert_eq!(
@@ -515,7 +541,7 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
     )
     .await;
     for slug in [
-        PUBLISHED,
+        published,
         "medical-vs-spa-massage",
         "clinical-vs-spa-massage",
     ] {
@@ -527,14 +553,14 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
     }
 
     // It may take back a slug of its own.
-    let back = update(&app, &token, &id, json!({ "slug": PUBLISHED })).await;
-    assert_eq!(back["slug"], PUBLISHED);
+    let back = update(&app, &token, &id, json!({ "slug": published })).await;
+    assert_eq!(back["slug"], published);
     for slug in [
-        PUBLISHED,
+        published,
         "medical-vs-spa-massage",
         "clinical-vs-spa-massage",
     ] {
-        assert_eq!(public(&app, slug).await["slug"], PUBLISHED, "{slug}");
+        assert_eq!(public(&app, slug).await["slug"], published, "{slug}");
     }
     let mut former: Vec<String> = article_slug::Entity::find()
         .all(&app.db)
@@ -551,15 +577,15 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
 
     // A new title alone does not move a published article.
     let retitled = update(&app, &token, &id, json!({ "title": "Clinical or Spa?" })).await;
-    assert_eq!(retitled["slug"], PUBLISHED);
+    assert_eq!(retitled["slug"], published);
 
     // Deleted, it answers to none of them, and its former slugs and tag links go with it.
-    let row_id = row(&app, PUBLISHED).await.id;
+    let row_id = row(&app, published).await.id;
     let tags_before = tag::Entity::find().all(&app.db).await.unwrap();
     let res = app.gql_as(&token, DELETE, json!({ "id": id })).await;
     payload(&res, DELETE);
     for slug in [
-        PUBLISHED,
+        published,
         "medical-vs-spa-massage",
         "clinical-vs-spa-massage",
     ] {
@@ -584,7 +610,18 @@ async fn a_renamed_published_article_still_answers_to_its_old_slugs() {
 
 #[tokio::test]
 async fn tags_are_found_by_name_or_made_and_the_author_can_change() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let thomas = seed_therapist(&app, "Thomas", "Becker", &[], &[]).await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    // Tags already there, to be found by name.
+    seed_article(
+        &app,
+        "Gardening Season",
+        None,
+        &["Back Pain", "Sports"],
+        false,
+    )
+    .await;
     let token = app.token_for(Role::Admin).await;
     let tags_before = tag::Entity::find().all(&app.db).await.unwrap().len();
 
@@ -593,7 +630,7 @@ async fn tags_are_found_by_name_or_made_and_the_author_can_change() {
         &token,
         json!({
             "title": "Skiing After Knee Surgery",
-            "authorSlug": "thomas-becker",
+            "authorSlug": thomas.slug,
             "tags": ["back pain", "Winter Sports", "  winter   sports! ", "Sports"],
         }),
     )
@@ -623,12 +660,13 @@ async fn tags_are_found_by_name_or_made_and_the_author_can_change() {
         tag::Entity::find().all(&app.db).await.unwrap().len(),
         tags_before + 1
     );
-    assert_eq!(created["author"]["slug"], "thomas-becker");
+    assert_eq!(created["author"]["slug"], thomas.slug.as_str());
 
     let retagged = update(&app, &token, &id, json!({ "tags": ["Recovery"] })).await;
     assert_eq!(pluck(&retagged["tags"], "slug"), ["recovery"]);
     assert_eq!(
-        retagged["author"]["slug"], "thomas-becker",
+        retagged["author"]["slug"],
+        thomas.slug.as_str(),
         "left out, kept"
     );
 
@@ -639,8 +677,8 @@ async fn tags_are_found_by_name_or_made_and_the_author_can_change() {
     assert_eq!(cleared["tags"], json!([]));
     assert_eq!(cleared["author"], Value::Null);
 
-    let reauthored = update(&app, &token, &id, json!({ "authorSlug": "maria-gonzalez" })).await;
-    assert_eq!(reauthored["author"]["slug"], "maria-gonzalez");
+    let reauthored = update(&app, &token, &id, json!({ "authorSlug": maria.slug })).await;
+    assert_eq!(reauthored["author"]["slug"], maria.slug.as_str());
 
     // The public filters see the new tag once it is published.
     act(&app, &token, PUBLISH, &id).await;
@@ -656,7 +694,9 @@ async fn tags_are_found_by_name_or_made_and_the_author_can_change() {
 
 #[tokio::test]
 async fn every_problem_is_reported_at_once_and_nothing_is_stored() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let maria = seed_therapist(&app, "Maria", "Gonzalez", &[], &[]).await;
+    let desk = seed_article(&app, "Desk Posture", None, &[], true).await;
     let token = app.token_for(Role::Editor).await;
     let before = snapshot(&app).await;
 
@@ -718,17 +758,13 @@ async fn every_problem_is_reported_at_once_and_nothing_is_stored() {
     );
 
     // An update, of an id that is no article, with bad fields: all at once.
-    let therapist = app
-        .gql(r#"{ therapist(slug: "maria-gonzalez") { id } }"#, json!({}))
-        .await
-        .ok()["therapist"]["id"]
-        .clone();
+    let therapist = json!(maria.id);
     for id in [therapist, json!("garbage")] {
         let res = app
             .gql_as(
                 &token,
                 UPDATE,
-                json!({ "id": id, "input": { "title": "", "slug": "desk-posture-small-changes", "authorSlug": "nobody" } }),
+                json!({ "id": id, "input": { "title": "", "slug": desk.slug, "authorSlug": "nobody" } }),
             )
             .await;
         let mut expected = vec![
@@ -790,10 +826,13 @@ async fn every_problem_is_reported_at_once_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn a_change_to_the_state_it_is_in_is_refused_and_changes_nothing() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let draft = seed_article(&app, "Before a Sports Massage", None, &[], false).await;
+    let archived_article = seed_article(&app, "Foam Rolling Basics", None, &[], true).await;
+    archive_article(&app, &archived_article).await;
     let token = app.token_for(Role::Editor).await;
-    let draft = preview(&app, &token, DRAFT).await["id"].clone();
-    let archived = preview(&app, &token, ARCHIVED).await["id"].clone();
+    let draft = json!(draft.id);
+    let archived = json!(archived_article.id);
     let before = snapshot(&app).await;
     for (document, id) in [(UNPUBLISH, &draft), (ARCHIVE, &archived)] {
         let res = app.gql_as(&token, document, json!({ "id": id })).await;
@@ -813,22 +852,30 @@ async fn a_change_to_the_state_it_is_in_is_refused_and_changes_nothing() {
     );
     act(&app, &token, ARCHIVE, &archived).await;
     act(&app, &token, PUBLISH, &archived).await;
-    assert_eq!(public(&app, ARCHIVED).await["status"], "PUBLISHED");
+    assert_eq!(
+        public(&app, &archived_article.slug).await["status"],
+        "PUBLISHED"
+    );
 }
 
 #[tokio::test]
 async fn publishing_again_keeps_the_date_of_a_public_article_and_reschedules_a_future_one() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    // Public for a month already, and one due in a week.
+    let live = seed_article(&app, "Desk Posture", None, &[], false).await;
+    schedule_article(&app, &live, Utc::now() - Duration::days(30)).await;
+    let due = seed_article(&app, "Gardening Season", None, &[], false).await;
+    schedule_article(&app, &due, Utc::now() + Duration::days(7)).await;
     let token = app.token_for(Role::Editor).await;
-    let live = preview(&app, &token, PUBLISHED).await;
+    let live = preview(&app, &token, &live.slug).await;
     let again = act(&app, &token, PUBLISH, &live["id"]).await;
     assert_eq!(again["publishedAt"], live["publishedAt"]);
 
-    let scheduled = preview(&app, &token, SCHEDULED).await;
+    let scheduled = preview(&app, &token, &due.slug).await;
     let now = act(&app, &token, PUBLISH, &scheduled["id"]).await;
     let at: DateTime<Utc> = now["publishedAt"].as_str().unwrap().parse().unwrap();
     assert!(at <= Utc::now());
-    assert_eq!(public(&app, SCHEDULED).await["slug"], SCHEDULED);
+    assert_eq!(public(&app, &due.slug).await["slug"], due.slug.as_str());
 
     // A date in the past is taken as given.
     let past = Utc::now().trunc_subsecs(0) - Duration::days(1000);
@@ -851,12 +898,12 @@ async fn publishing_again_keeps_the_date_of_a_public_article_and_reschedules_a_f
             json!({}),
         )
         .await;
-    assert_eq!(pluck(&oldest.ok()["articles"], "slug"), [SCHEDULED]);
+    assert_eq!(pluck(&oldest.ok()["articles"], "slug"), [due.slug.as_str()]);
 }
 
 #[tokio::test]
 async fn every_write_records_who_made_it_and_when() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
     let editor = app.token_for(Role::Editor).await;
     let admin = app.token_for(Role::Admin).await;
     let staff_id = |token: String| {
@@ -919,19 +966,31 @@ async fn every_write_records_who_made_it_and_when() {
 
 #[tokio::test]
 async fn only_editors_and_admins_preview_drafts_scheduled_and_archived_articles() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let draft = seed_article(&app, "Before a Sports Massage", None, &[], false).await;
+    let scheduled = seed_article(&app, "Gardening Season", None, &[], false).await;
+    schedule_article(&app, &scheduled, Utc::now() + Duration::days(7)).await;
+    let archived = seed_article(&app, "Foam Rolling Basics", None, &[], true).await;
+    archive_article(&app, &archived).await;
+    let published = seed_article(&app, "Desk Posture", None, &[], true).await;
+    let (draft, scheduled, archived, published) = (
+        draft.slug.as_str(),
+        scheduled.slug.as_str(),
+        archived.slug.as_str(),
+        published.slug.as_str(),
+    );
     let res = app
-        .gql(ARTICLE, json!({ "slug": DRAFT, "preview": true }))
+        .gql(ARTICLE, json!({ "slug": draft, "preview": true }))
         .await;
     assert_eq!(res.error_code(), Some("UNAUTHENTICATED"));
     assert!(res.data.is_null() || res.data["article"].is_null());
     // Without preview the public gets null, as for any hidden article.
-    assert!(public(&app, DRAFT).await.is_null());
+    assert!(public(&app, draft).await.is_null());
 
     // The front desk may not preview, not even a published article; without
     // asking to, it sees what the public sees.
     let front_desk = app.token_for(Role::FrontDesk).await;
-    for slug in [DRAFT, SCHEDULED, ARCHIVED, PUBLISHED, "no-such-article"] {
+    for slug in [draft, scheduled, archived, published, "no-such-article"] {
         let res = app
             .gql_as(
                 &front_desk,
@@ -948,7 +1007,7 @@ async fn only_editors_and_admins_preview_drafts_scheduled_and_archived_articles(
         let plain = app
             .gql_as(&front_desk, ARTICLE, json!({ "slug": slug }))
             .await;
-        assert_eq!(plain.ok()["article"].is_null(), slug != PUBLISHED, "{slug}");
+        assert_eq!(plain.ok()["article"].is_null(), slug != published, "{slug}");
     }
 
     // Editors and admins preview every state; without asking to, they too
@@ -956,30 +1015,30 @@ async fn only_editors_and_admins_preview_drafts_scheduled_and_archived_articles(
     for role in [Role::Editor, Role::Admin] {
         let token = app.token_for(role).await;
         for (slug, status) in [
-            (DRAFT, "DRAFT"),
-            (SCHEDULED, "PUBLISHED"),
-            (ARCHIVED, "ARCHIVED"),
-            (PUBLISHED, "PUBLISHED"),
+            (draft, "DRAFT"),
+            (scheduled, "PUBLISHED"),
+            (archived, "ARCHIVED"),
+            (published, "PUBLISHED"),
         ] {
             let seen = preview(&app, &token, slug).await;
             assert_eq!(seen["slug"], slug, "{role:?}");
             assert_eq!(seen["status"], status, "{role:?} {slug}");
             let plain = app.gql_as(&token, ARTICLE, json!({ "slug": slug })).await;
-            assert_eq!(plain.ok()["article"].is_null(), slug != PUBLISHED, "{slug}");
+            assert_eq!(plain.ok()["article"].is_null(), slug != published, "{slug}");
         }
-        let scheduled = preview(&app, &token, SCHEDULED).await;
-        let at: DateTime<Utc> = scheduled["publishedAt"].as_str().unwrap().parse().unwrap();
+        let due = preview(&app, &token, scheduled).await;
+        let at: DateTime<Utc> = due["publishedAt"].as_str().unwrap().parse().unwrap();
         assert!(at > Utc::now());
         assert!(preview(&app, &token, "no-such-article").await.is_null());
 
         // `node` stays public, whoever asks.
-        let draft = preview(&app, &token, DRAFT).await["id"].clone();
+        let draft_id = preview(&app, &token, draft).await["id"].clone();
         for asking in [&token, &front_desk] {
             let res = app
                 .gql_as(
                     asking,
                     "query ($id: ID!) { node(id: $id) { id } }",
-                    json!({ "id": draft }),
+                    json!({ "id": draft_id }),
                 )
                 .await;
             assert!(res.ok()["node"].is_null());
@@ -989,7 +1048,16 @@ async fn only_editors_and_admins_preview_drafts_scheduled_and_archived_articles(
 
 #[tokio::test]
 async fn editors_and_admins_list_articles_by_status_and_no_one_else_may() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::empty().await;
+    let blog = seed_blog(&app).await;
+    // Public: the published ones whose time has come; with the scheduled
+    // one, those with the status PUBLISHED.
+    let public_count = blog.published().len();
+    let (draft, archived, scheduled) = (
+        blog.draft.slug.as_str(),
+        blog.archived.slug.as_str(),
+        blog.scheduled.slug.as_str(),
+    );
     let res = app
         .gql(ARTICLES, json!({ "filter": { "status": ["DRAFT"] } }))
         .await;
@@ -998,7 +1066,7 @@ async fn editors_and_admins_list_articles_by_status_and_no_one_else_may() {
     // The public list shows only PUBLISHED articles whose time has come.
     let res = app.gql(ARTICLES, json!({})).await;
     let public = &res.ok()["articles"]["nodes"];
-    assert_eq!(public.as_array().unwrap().len(), 5);
+    assert_eq!(public.as_array().unwrap().len(), public_count);
     assert!(
         public
             .as_array()
@@ -1022,7 +1090,7 @@ async fn editors_and_admins_list_articles_by_status_and_no_one_else_may() {
         assert_eq!(res.data, Value::Null, "{states}");
     }
     let res = app.gql_as(&front_desk, ARTICLES, json!({})).await;
-    assert_eq!(pluck(&res.ok()["articles"], "slug").len(), 5);
+    assert_eq!(pluck(&res.ok()["articles"], "slug").len(), public_count);
 
     for role in [Role::Editor, Role::Admin] {
         let token = app.token_for(role).await;
@@ -1038,24 +1106,26 @@ async fn editors_and_admins_list_articles_by_status_and_no_one_else_may() {
                 slugs
             }
         };
-        assert_eq!(list(json!({ "status": ["DRAFT"] })).await, [DRAFT]);
-        assert_eq!(list(json!({ "status": ["ARCHIVED"] })).await, [ARCHIVED]);
+        assert_eq!(list(json!({ "status": ["DRAFT"] })).await, [draft]);
+        assert_eq!(list(json!({ "status": ["ARCHIVED"] })).await, [archived]);
         let published = list(json!({ "status": ["PUBLISHED"] })).await;
-        assert_eq!(published.len(), 6, "{published:?}");
-        assert_eq!(published[0], SCHEDULED, "newest first: the scheduled one");
+        assert_eq!(published.len(), public_count + 1, "{published:?}");
+        assert_eq!(published[0], scheduled, "newest first: the scheduled one");
         let mut both = list(json!({ "status": ["DRAFT", "ARCHIVED"] })).await;
         both.sort();
-        assert_eq!(both, [ARCHIVED, DRAFT]);
+        let mut want = [archived, draft];
+        want.sort_unstable();
+        assert_eq!(both, want);
         assert_eq!(list(json!({ "status": [] })).await, Vec::<String>::new());
         // Without a status filter, the public list.
-        assert_eq!(list(json!({})).await.len(), 5);
+        assert_eq!(list(json!({})).await.len(), public_count);
         // The other filters still apply. Never-published drafts come last.
         let sports =
             list(json!({ "status": ["DRAFT", "PUBLISHED", "ARCHIVED"], "tag": "sports" })).await;
-        assert_eq!(sports.last().map(String::as_str), Some(DRAFT), "{sports:?}");
-        assert!(sports.contains(&ARCHIVED.to_owned()), "{sports:?}");
+        assert_eq!(sports.last().map(String::as_str), Some(draft), "{sports:?}");
+        assert!(sports.contains(&archived.to_owned()), "{sports:?}");
         assert_eq!(
-            list(json!({ "status": ["DRAFT"], "author": "thomas-becker" })).await,
+            list(json!({ "status": ["DRAFT"], "author": blog.thomas.slug })).await,
             Vec::<String>::new()
         );
     }
