@@ -115,16 +115,6 @@ pub fn subject(global: &Value) -> String {
     format!("{kind}:{id}")
 }
 
-/// The global id of the object `field(slug:)` finds, e.g. `("therapist", "maria-gonzalez")`.
-pub async fn global_id(app: &TestApp, field: &str, slug: &str) -> String {
-    let query = format!("query($slug: String!) {{ {field}(slug: $slug) {{ id }} }}");
-    let res = app.gql(&query, json!({ "slug": slug })).await;
-    res.ok()[field]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {field} {slug}"))
-        .to_owned()
-}
-
 /// Runs every `(mutation name, document, variables)` as EDITOR, as FRONT_DESK
 /// and anonymously, expecting FORBIDDEN, FORBIDDEN and UNAUTHENTICATED, and
 /// checks that nothing the public can read changed and nothing was audited.
